@@ -1,0 +1,20 @@
+// The edge skeleton answers under a real workerd (wrangler dev), on loopback only.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWrangler } from './lib/wrangler.mjs';
+
+let edge;
+before(async () => { edge = await startWrangler(); });
+after(() => edge?.stop());
+
+test('GET /healthz answers ok as JSON', async () => {
+  const r = await fetch(`${edge.url}/healthz`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/json/);
+  assert.deepEqual(await r.json(), { status: 'ok', service: 'assent-edge' });
+});
+
+test('an unknown path is not found', async () => {
+  const r = await fetch(`${edge.url}/no-such-path`);
+  assert.equal(r.status, 404);
+});

@@ -1,0 +1,61 @@
+// Starts `wrangler dev` (workerd with its local KV, Durable Objects and Queues) on loopback
+// with fresh state for one test run, and stops it by its process group id.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
+
+export const root = resolve(import.meta.dirname, '../../..');
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * Starts wrangler dev. The Worker must already be built (scripts/build-edge.sh); wrangler.toml
+ * has no [build] command, so start-up stays fast and runs exactly what was built.
+ * Returns {url, stop(), logs()}; url uses `localhost` (WebAuthn refuses IP addresses).
+ */
+export async function startWrangler({ port, vars = {}, timeoutMs = 60_000 } = {}) {
+  port ??= await freePort();
+  const persist = mkdtempSync(join(tmpdir(), 'assent-wrangler-'));
+  const args = [
+    'wrangler', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
+    '--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort()),
+    '--persist-to', persist, '--show-interactive-dev-session=false',
+    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+  ];
+  const env = {
+    ...process.env,
+    CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}`,
+  };
+  const child = spawn('npx', args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const url = `http://localhost:${port}`;
+  const stop = () => {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    rmSync(persist, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) return { url, port, stop, logs: () => output };
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  stop();
+  throw new Error(`wrangler dev did not answer on ${url} within ${timeoutMs} ms:\n${output}`);
+}
