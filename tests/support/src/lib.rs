@@ -59,8 +59,8 @@ pub fn run_node(script: &str, input: &serde_json::Value) -> serde_json::Value {
 /// Reads a JSON file relative to the repository root.
 pub fn read_json(relative: &str) -> serde_json::Value {
     let path = repo_root().join(relative);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
 }
 
