@@ -4,7 +4,10 @@
 //! - [`jwk_set`]: the JWK Set the edge serves at `/.well-known/jwks.json`.
 //! - [`jws`]: compact JWS with ES256 only — pinned `alg`, checked `typ`, `kid` lookup,
 //!   canonical base64url, raw `r || s` signatures.
-//! - [`claims`] and [`receipt`]: the receipt claims, [`sign_receipt`] and [`verify_receipt`].
+//! - [`claims`] and [`receipt`]: the receipt claims, [`sign_receipt`] and [`verify_receipt`]
+//!   (the first way: the JWS with the edge's JWK Set).
+//! - [`independent`]: the second way, trusting nothing from the edge: the statement is
+//!   recomputed and the device's WebAuthn assertion checked with the key the RP recorded.
 //!
 //! Pure: no I/O, no clock, no randomness (ECDSA signing is deterministic, RFC 6979).
 //!
@@ -34,6 +37,7 @@
 )]
 
 pub mod claims;
+pub mod independent;
 pub mod jwk;
 pub mod jwk_set;
 pub mod jws;
@@ -42,6 +46,7 @@ mod member;
 pub mod receipt;
 
 pub use claims::{DeviceClaim, RECEIPT_TYP, ReceiptClaims, WebAuthnClaim};
+pub use independent::{IndependentError, IndependentExpectations, verify_receipt_independently};
 pub use jwk::{Jwk, JwkError};
 pub use jwk_set::JwkSet;
 pub use jws::JwsError;

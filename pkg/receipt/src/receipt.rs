@@ -129,7 +129,7 @@ pub fn verify_receipt(
 
 /// The claims that repeat the request content must agree with it, so that a receipt cannot
 /// attest one request while carrying another's content.
-fn check_consistency(claims: &ReceiptClaims) -> Result<(), ReceiptError> {
+pub(crate) fn check_consistency(claims: &ReceiptClaims) -> Result<(), ReceiptError> {
     if !claims.has_known_version() {
         return Err(ReceiptError::UnsupportedVersion(claims.request.v));
     }
