@@ -74,14 +74,47 @@ pub enum RegistrationError {
     NoneAttestationStatementNotEmpty,
     /// `packed` `attStmt` is not `{alg: int, sig: bytes}` (with optional `x5c`).
     MalformedPackedStatement,
-    /// `packed` `attStmt.alg` differs from the credential public key's algorithm.
+    /// `packed` self attestation: `attStmt.alg` differs from the credential public key's
+    /// algorithm.
     PackedAlgorithmMismatch,
-    /// `packed` with `x5c`: full (certificate) attestation, which Assent does not verify
-    /// (it asks for attestation `none`).
-    FullAttestationUnsupported,
-    /// The `packed` self-attestation signature is not strict DER.
+    /// `packed` with `x5c`: the array is empty (it must start with the attestation
+    /// certificate).
+    X5cEmpty,
+    /// `packed` with `x5c`: an entry is not a byte string.
+    X5cEntryNotBytes,
+    /// The attestation certificate (`x5c[0]`) is not one DER X.509 certificate, repeats an
+    /// extension, or has a Basic Constraints value that does not decode.
+    MalformedAttestationCertificate,
+    /// `packed` with `x5c`: `attStmt.alg` is not ES256 (−7), the only attestation algorithm
+    /// verified.
+    PackedCertificateAlgorithm,
+    /// The attestation certificate's key is not an EC key on P-256 with a valid point.
+    AttestationCertificateKey,
+    /// The attestation certificate is not version 3 (§8.2.1).
+    AttestationCertificateVersion,
+    /// The attestation certificate's subject lacks a non-empty C, O or CN (§8.2.1).
+    AttestationCertificateSubject {
+        /// The missing attribute: `C`, `O` or `CN`.
+        attribute: &'static str,
+    },
+    /// The attestation certificate's subject OU is missing or is not the UTF8String
+    /// "Authenticator Attestation" (§8.2.1).
+    AttestationCertificateOu,
+    /// The attestation certificate has no Basic Constraints extension (§8.2.1).
+    AttestationCertificateBasicConstraintsMissing,
+    /// The attestation certificate's Basic Constraints say CA = true (§8.2.1).
+    AttestationCertificateCa,
+    /// The attestation certificate's id-fido-gen-ce-aaguid extension is marked critical
+    /// (§8.2.1: it "MUST NOT be marked as critical").
+    AaguidExtensionCritical,
+    /// The id-fido-gen-ce-aaguid extension's value is not an OCTET STRING of 16 bytes.
+    MalformedAaguidExtension,
+    /// The id-fido-gen-ce-aaguid extension names another AAGUID than the authenticator data.
+    AaguidExtensionMismatch,
+    /// The `packed` attestation signature is not strict DER.
     MalformedAttestationSignature,
-    /// The `packed` self-attestation signature does not verify with the credential key.
+    /// The `packed` attestation signature does not verify with the credential key (self
+    /// attestation) or the attestation certificate's key (`x5c`).
     AttestationSignature,
     /// A convenience member of the response (`authenticatorData`, `publicKey`,
     /// `publicKeyAlgorithm`) disagrees with the attestation object.
@@ -125,8 +158,32 @@ impl fmt::Display for RegistrationError {
             E::NoneAttestationStatementNotEmpty => f.write_str("none attestation with a statement"),
             E::MalformedPackedStatement => f.write_str("packed attestation statement malformed"),
             E::PackedAlgorithmMismatch => f.write_str("packed alg differs from the key's alg"),
-            E::FullAttestationUnsupported => {
-                f.write_str("packed attestation with x5c is not supported")
+            E::X5cEmpty => f.write_str("packed x5c is empty"),
+            E::X5cEntryNotBytes => f.write_str("packed x5c entry is not a byte string"),
+            E::MalformedAttestationCertificate => {
+                f.write_str("attestation certificate is malformed")
+            }
+            E::PackedCertificateAlgorithm => f.write_str("packed x5c alg is not ES256"),
+            E::AttestationCertificateKey => {
+                f.write_str("attestation certificate key is not a P-256 key")
+            }
+            E::AttestationCertificateVersion => {
+                f.write_str("attestation certificate is not version 3")
+            }
+            E::AttestationCertificateSubject { attribute } => {
+                write!(f, "attestation certificate subject lacks {attribute}")
+            }
+            E::AttestationCertificateOu => f.write_str(
+                "attestation certificate subject OU is not \"Authenticator Attestation\"",
+            ),
+            E::AttestationCertificateBasicConstraintsMissing => {
+                f.write_str("attestation certificate has no Basic Constraints")
+            }
+            E::AttestationCertificateCa => f.write_str("attestation certificate is a CA"),
+            E::AaguidExtensionCritical => f.write_str("AAGUID extension is marked critical"),
+            E::MalformedAaguidExtension => f.write_str("AAGUID extension is malformed"),
+            E::AaguidExtensionMismatch => {
+                f.write_str("AAGUID extension differs from the authenticator data")
             }
             E::MalformedAttestationSignature => f.write_str("attestation signature is not DER"),
             E::AttestationSignature => f.write_str("attestation signature does not verify"),

@@ -2,9 +2,12 @@
 //!
 //! Assent's policy, which this crate enforces rather than leaves to callers (SPEC §3, §7):
 //! ES256 (P-256) credentials only; user verification required at registration and at every
-//! assertion; attestation `none` requested — `none` and `packed` self-attestation are accepted,
-//! full (certificate) attestation is not supported; exactly one origin and one RP ID; no
-//! cross-origin frames; a non-zero signature counter that strictly increases.
+//! assertion; attestation `none` requested — `none`, `packed` self attestation and `packed`
+//! with an attestation certificate (`x5c`) are accepted. A certificate is verified for
+//! integrity only (WebAuthn §8.2 procedure, §8.2.1 certificate requirements, AAGUID
+//! extension): its chain is not built or checked against any root, because Assent does not
+//! evaluate attestation trust. Exactly one origin and one RP ID; no cross-origin frames; a
+//! non-zero signature counter that strictly increases.
 //!
 //! - [`creation_options`] / [`request_options`] build the JSON options for the PWA.
 //! - [`verify_registration`] checks a `RegistrationResponseJSON` and returns the
@@ -12,7 +15,7 @@
 //! - [`verify_assertion`] checks an `AuthenticationResponseJSON` against the
 //!   [`StoredCredential`]; [`verify_signed_assertion`] checks the signed bytes of a recorded
 //!   assertion (a receipt) without the edge's state.
-//! - With the `soft-authenticator` feature, [`soft`] answers like Chromium's authenticator,
+//! - With the `soft-authenticator` feature, `soft` answers like Chromium's authenticator,
 //!   for tests.
 //!
 //! Every failed check has its own error variant ([`RegistrationError`], [`AssertionError`]).
@@ -28,6 +31,7 @@
 )]
 
 mod assertion;
+mod attestation_certificate;
 mod auth_data;
 mod cbor;
 mod client_data;
@@ -35,6 +39,7 @@ mod cose;
 mod error;
 pub mod json;
 mod options;
+mod packed;
 mod registration;
 mod signature;
 #[cfg(feature = "soft-authenticator")]

@@ -1,8 +1,10 @@
 //! Registering a new credential: WebAuthn Level 3 §7.1, with Assent's policy — user
-//! verification required, ES256 only, attestation `none` (also accepted: `packed`
-//! self-attestation). Full (certificate-chain) attestation is not supported: Assent asks for
-//! `attestation: "none"` and trusts the credential because the user activated it with a
-//! single-use code, not because of who made the authenticator.
+//! verification required, ES256 only, attestation `none` requested. Accepted statements:
+//! `none`, `packed` self attestation and `packed` with an attestation certificate (`x5c`, what
+//! Chromium answers to attestation `direct`). A certificate is verified for integrity (§8.2
+//! procedure and §8.2.1 requirements) but not for trust: no root store, no chain building.
+//! Assent trusts the credential because the user activated it with a single-use code, not
+//! because of who made the authenticator.
 
 use crate::auth_data::{self, BE, BS, UP, UV};
 use crate::cbor;
@@ -10,7 +12,8 @@ use crate::client_data::{ClientDataExpectations, check_client_data};
 use crate::cose;
 use crate::error::RegistrationError;
 use crate::json::{ES256, PUBLIC_KEY_TYPE, RegistrationResponseJSON};
-use crate::signature::{SignatureFault, client_data_hash, verify_es256};
+use crate::packed::{self, Packed};
+use crate::signature::client_data_hash;
 use assent_proto::b64u;
 use ciborium::Value;
 use p256::ecdsa::VerifyingKey;
@@ -45,6 +48,12 @@ pub enum AttestationFormat {
     None,
     /// `packed` self-attestation (§8.2, no `x5c`): signed by the credential key itself.
     PackedSelf,
+    /// `packed` with an attestation certificate (§8.2, `x5c`): signed by the certificate's
+    /// P-256 key, the certificate meets §8.2.1 and its AAGUID extension, if any, matches.
+    /// Basic or AttCA — not told apart, and the chain is not evaluated for trust: Assent
+    /// requests attestation `none` and keeps no attestation roots. The certificate is in
+    /// [`RegisteredCredential::attestation_certificate`].
+    PackedCertificate,
 }
 
 /// A credential that passed §7.1: what the edge stores for the device.
@@ -64,6 +73,10 @@ pub struct RegisteredCredential {
     pub aaguid: [u8; 16],
     /// The attestation format.
     pub fmt: AttestationFormat,
+    /// For [`AttestationFormat::PackedCertificate`]: the attestation certificate (`x5c[0]`,
+    /// DER) whose key signed the registration, for the edge's records. Not trusted: no chain
+    /// was built. `None` for the other formats.
+    pub attestation_certificate: Option<Vec<u8>>,
     /// Transports reported by the browser, as given (hints for `allowCredentials`).
     pub transports: Vec<String>,
     verifying_key: VerifyingKey,
@@ -98,8 +111,9 @@ fn b64(field: &'static str, text: &str) -> Result<Vec<u8>, RegistrationError> {
 /// Checks, in the spec's order: credential type, `id` = `rawId`; client data (UTF-8, JSON,
 /// `type` `webauthn.create`, challenge, origin, no `crossOrigin: true`, no `topOrigin`);
 /// attestation object (CBOR `fmt`/`attStmt`/`authData`); authenticator data (exact layout,
-/// rpIdHash, UP, UV, BS ⇒ BE, AT); ES256 P-256 COSE key; `none` or `packed` self-attestation;
-/// credential id = `rawId`, ≤ 1023 bytes; the response's convenience members agree.
+/// rpIdHash, UP, UV, BS ⇒ BE, AT); ES256 P-256 COSE key; `none`, or `packed` self
+/// attestation, or `packed` with an ES256 attestation certificate meeting §8.2.1 (integrity,
+/// not trust); credential id = `rawId`, ≤ 1023 bytes; the response's convenience members agree.
 /// Not checked here (the caller's job): that the credential id is not already registered
 /// (§7.1 step 27).
 pub fn verify_registration(
@@ -189,19 +203,26 @@ pub fn verify_registration(
     // Format Identifier values" and "Verify that attStmt is a correct attestation statement,
     // conveying a valid attestation signature, by using the attestation statement format
     // fmt's verification procedure given attStmt, authData and hash."
-    let fmt = match fmt.as_str() {
+    let (fmt, attestation_certificate) = match fmt.as_str() {
         "none" => {
             verify_none(&att_stmt)?;
-            AttestationFormat::None
+            (AttestationFormat::None, None)
         }
-        "packed" => {
-            verify_packed_self(&att_stmt, &auth_data_bytes, &hash, &key.key)?;
-            AttestationFormat::PackedSelf
-        }
+        "packed" => match packed::verify(
+            &att_stmt,
+            &auth_data_bytes,
+            &hash,
+            &key.key,
+            &attested.aaguid,
+        )? {
+            Packed::SelfAttestation => (AttestationFormat::PackedSelf, None),
+            Packed::Certificate(der) => (AttestationFormat::PackedCertificate, Some(der)),
+        },
         _ => return Err(RegistrationError::UnsupportedAttestationFormat),
     };
-    // §7.1 steps 24–25 (trust anchors, attestation trustworthiness): nothing to assess for
-    // `none` and self attestation; Assent trusts the activation code, not the vendor.
+    // §7.1 steps 24–25 (trust anchors, attestation trustworthiness): not assessed. Assent
+    // requests attestation `none` and trusts the activation code, not the vendor, so a
+    // certificate's chain is neither built nor checked against any root.
 
     // The credential the authenticator attested must be the one the browser reports.
     if attested.credential_id != raw_id {
@@ -224,6 +245,7 @@ pub fn verify_registration(
         backup_state: auth_data.flag(BS),
         aaguid: attested.aaguid,
         fmt,
+        attestation_certificate,
         transports: response.response.transports.clone().unwrap_or_default(),
         verifying_key: key.key,
     })
@@ -271,47 +293,6 @@ fn verify_none(att_stmt: &[(Value, Value)]) -> Result<(), RegistrationError> {
     } else {
         Err(RegistrationError::NoneAttestationStatementNotEmpty)
     }
-}
-
-/// §8.2 Packed Attestation Statement Format, self attestation only.
-fn verify_packed_self(
-    att_stmt: &[(Value, Value)],
-    auth_data: &[u8],
-    client_data_hash: &[u8; 32],
-    key: &VerifyingKey,
-) -> Result<(), RegistrationError> {
-    let malformed = RegistrationError::MalformedPackedStatement;
-    let (mut alg, mut sig, mut x5c) = (None, None, false);
-    for (key, value) in att_stmt {
-        let Value::Text(name) = key else {
-            return Err(malformed);
-        };
-        match (name.as_str(), value) {
-            ("alg", Value::Integer(i)) => alg = Some(i128::from(*i)),
-            ("sig", Value::Bytes(b)) => sig = Some(b.as_slice()),
-            ("x5c", Value::Array(_)) => x5c = true,
-            _ => return Err(malformed),
-        }
-    }
-    let (Some(alg), Some(sig)) = (alg, sig) else {
-        return Err(malformed);
-    };
-    // §8.2 verification procedure: "If x5c is present: [verify the certificate chain]…"
-    // Full attestation is out of Assent's scope (it requests attestation "none").
-    if x5c {
-        return Err(RegistrationError::FullAttestationUnsupported);
-    }
-    // "If x5c is not present, self attestation is in use. Validate that alg matches the
-    // algorithm of the credentialPublicKey in authenticatorData."
-    if alg != i128::from(ES256) {
-        return Err(RegistrationError::PackedAlgorithmMismatch);
-    }
-    // "Verify that sig is a valid signature over the concatenation of authenticatorData and
-    // clientDataHash using the credential public key with alg."
-    verify_es256(key, auth_data, client_data_hash, sig).map_err(|fault| match fault {
-        SignatureFault::Malformed => RegistrationError::MalformedAttestationSignature,
-        SignatureFault::Invalid => RegistrationError::AttestationSignature,
-    })
 }
 
 /// L3 adds `authenticatorData`, `publicKey` and `publicKeyAlgorithm` to the JSON as

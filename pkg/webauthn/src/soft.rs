@@ -104,7 +104,8 @@ pub enum SoftAttestation {
     None,
     /// `packed` self-attestation `{alg, sig}` signed by the credential key.
     PackedSelf,
-    /// `packed` with `x5c` holding these (opaque) certificates: full attestation.
+    /// `packed` with `x5c` holding these certificates, still signed by the credential key (so
+    /// it verifies when `x5c[0]` certifies that key).
     PackedWithX5c(Vec<Vec<u8>>),
     /// `none` with a non-empty `attStmt`.
     NoneWithStatement,

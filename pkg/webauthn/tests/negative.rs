@@ -410,6 +410,14 @@ fn every_registration_check_refuses_with_its_own_variant() {
             |e| matches!(e, E::UnsupportedAttestationFormat),
         ),
         (
+            "unsupported fmt android-key",
+            soft_reg(Tweaks {
+                attestation: Some(SoftAttestation::Other("android-key".into())),
+                ..Tweaks::default()
+            }),
+            |e| matches!(e, E::UnsupportedAttestationFormat),
+        ),
+        (
             "fmt is case-sensitive",
             soft_reg(Tweaks {
                 attestation: Some(SoftAttestation::Other("None".into())),
@@ -446,12 +454,107 @@ fn every_registration_check_refuses_with_its_own_variant() {
             |e| matches!(e, E::PackedAlgorithmMismatch),
         ),
         (
-            "packed with x5c (soft)",
+            "packed x5c leaf not a certificate (soft)",
             soft_reg(Tweaks {
                 attestation: Some(SoftAttestation::PackedWithX5c(vec![vec![0x30, 0x00]])),
                 ..Tweaks::default()
             }),
-            |e| matches!(e, E::FullAttestationUnsupported),
+            |e| matches!(e, E::MalformedAttestationCertificate),
+        ),
+        // `packed` with x5c: Chromium's recorded statement, its certificate swapped for a
+        // hand-encoded variant holding the same key (tests/packed_certificate.rs has more).
+        (
+            "packed x5c empty",
+            cert::direct_with(|stmt| cert::x5c(stmt).clear()),
+            |e| matches!(e, E::X5cEmpty),
+        ),
+        (
+            "packed x5c entry not bytes",
+            cert::direct_with(|stmt| cert::x5c(stmt)[0] = Value::Text("MIIB".into())),
+            |e| matches!(e, E::X5cEntryNotBytes),
+        ),
+        (
+            "packed x5c alg not ES256",
+            cert::direct_with(|stmt| *entry(stmt, "alg") = Value::Integer((-257).into())),
+            |e| matches!(e, E::PackedCertificateAlgorithm),
+        ),
+        (
+            "packed x5c key on P-384",
+            cert::direct_with_cert(cert::chromium_like(|c| {
+                c.spki = cert::ec_spki(cert::OID_P384, &[4; 97])
+            })),
+            |e| matches!(e, E::AttestationCertificateKey),
+        ),
+        (
+            "packed x5c signature flipped",
+            cert::direct_with(|stmt| {
+                let Value::Bytes(sig) = entry(stmt, "sig") else {
+                    panic!()
+                };
+                *sig.last_mut().unwrap() ^= 1;
+            }),
+            |e| matches!(e, E::AttestationSignature),
+        ),
+        (
+            "packed x5c certificate version 2",
+            cert::direct_with_cert(cert::chromium_like(|c| c.version = Some(1))),
+            |e| matches!(e, E::AttestationCertificateVersion),
+        ),
+        (
+            "packed x5c subject without O",
+            cert::direct_with_cert(cert::chromium_like(|c| {
+                c.subject.remove(1);
+            })),
+            |e| matches!(e, E::AttestationCertificateSubject { attribute: "O" }),
+        ),
+        (
+            "packed x5c subject OU wrong",
+            cert::direct_with_cert(cert::chromium_like(|c| c.subject[2].2 = "Sales")),
+            |e| matches!(e, E::AttestationCertificateOu),
+        ),
+        (
+            "packed x5c without basic constraints",
+            cert::direct_with_cert(cert::chromium_like(|c| {
+                c.extensions.remove(0);
+            })),
+            |e| matches!(e, E::AttestationCertificateBasicConstraintsMissing),
+        ),
+        (
+            "packed x5c certificate is a CA",
+            cert::direct_with_cert(cert::chromium_like(|c| {
+                c.extensions[0].2 = cert::basic_constraints(true)
+            })),
+            |e| matches!(e, E::AttestationCertificateCa),
+        ),
+        (
+            "packed x5c AAGUID extension critical",
+            cert::direct_with_cert(cert::chromium_like(|c| {
+                c.extensions.push((
+                    cert::OID_FIDO_AAGUID,
+                    true,
+                    cert::aaguid_value(&soft::CHROMIUM_VIRTUAL_AAGUID),
+                ))
+            })),
+            |e| matches!(e, E::AaguidExtensionCritical),
+        ),
+        (
+            "packed x5c AAGUID extension not 16 bytes",
+            cert::direct_with_cert(cert::chromium_like(|c| {
+                c.extensions
+                    .push((cert::OID_FIDO_AAGUID, false, cert::aaguid_value(&[1; 17])))
+            })),
+            |e| matches!(e, E::MalformedAaguidExtension),
+        ),
+        (
+            "packed x5c AAGUID extension mismatch",
+            cert::direct_with_cert(cert::chromium_like(|c| {
+                c.extensions.push((
+                    cert::OID_FIDO_AAGUID,
+                    false,
+                    cert::aaguid_value(&[0xaa; 16]),
+                ))
+            })),
+            |e| matches!(e, E::AaguidExtensionMismatch),
         ),
         (
             "packed sig not DER",
@@ -544,8 +647,8 @@ fn every_registration_check_refuses_with_its_own_variant() {
             Ok(_) => panic!("{name}: accepted"),
         }
     }
-    // Every one of the 34 RegistrationError variants is exercised.
-    assert_eq!(variants.len(), 34, "distinct variants exercised");
+    // Every one of the 46 RegistrationError variants is exercised.
+    assert_eq!(variants.len(), 46, "distinct variants exercised");
 }
 
 /// A recorded assertion ("assertion-uv-1") after `mutate`, checked against its recording's

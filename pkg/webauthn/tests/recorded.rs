@@ -13,7 +13,6 @@ mod common;
 use assent_proto::b64u;
 use assent_webauthn::json::{AttestationConveyance, Requirement};
 use assent_webauthn::*;
-use ciborium::Value;
 use common::*;
 
 /// The recorder extracted each public key through WebCrypto (SPKI import, raw export); this
@@ -48,26 +47,36 @@ fn registration_none_is_accepted() {
 }
 
 #[test]
-fn registration_direct_is_full_attestation_and_refused() {
+fn registration_direct_packed_with_certificate_is_accepted() {
     // Chromium's virtual authenticator answers attestation "direct" with `packed` carrying an
-    // x5c certificate chain (its batch certificate), not self-attestation: out of scope.
+    // x5c: its batch certificate, whose key (not the credential key) signed the statement.
     let rec = Recorded::load("registration-direct");
-    let mut response = rec.registration();
-    assert_eq!(
-        verify_registration(&rec.reg_expectations(), &response),
-        Err(RegistrationError::FullAttestationUnsupported)
-    );
-    // Everything else in it is sound: stripped to `none` (what a browser does for attestation
-    // "none"), the same response registers with the same key its assertion was made with.
-    edit_attestation_object(&mut response, |entries| {
-        *entry(entries, "fmt") = Value::Text("none".into());
-        *entry(entries, "attStmt") = Value::Map(vec![]);
-    });
+    let response = rec.registration();
     let credential = verify_registration(&rec.reg_expectations(), &response).unwrap();
+    assert_eq!(credential.fmt, AttestationFormat::PackedCertificate);
+    let leaf = cert::recorded_leaf(&response);
     assert_eq!(
-        credential.public_key,
-        webcrypto_public_key("assertion-direct-1")
+        credential.attestation_certificate.as_deref(),
+        Some(&leaf[..])
     );
+    assert_eq!(
+        credential.credential_id,
+        b64u::decode(&response.raw_id).unwrap()
+    );
+    // The key WebCrypto extracted from the same ceremony, and its assertion's baseline.
+    let after = Recorded::load("assertion-direct-1").stored();
+    assert_eq!(credential.public_key, after.public_key);
+    assert_eq!(credential.sign_count, 1);
+    assert_eq!(after.sign_count, 1);
+    assert_eq!(credential.aaguid, soft::CHROMIUM_VIRTUAL_AAGUID);
+    assert!(!credential.backup_eligible && !credential.backup_state);
+    // Basic attestation, not self attestation: the certificate holds another key.
+    assert_ne!(cert::p256_spki_of(&leaf)[26..], credential.public_key);
+
+    // The `none` registration carries no certificate.
+    let none = Recorded::load("registration-none");
+    let registered = verify_registration(&none.reg_expectations(), &none.registration()).unwrap();
+    assert_eq!(registered.attestation_certificate, None);
 }
 
 #[test]

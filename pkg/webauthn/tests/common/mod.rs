@@ -13,6 +13,8 @@ use assent_webauthn::*;
 use ciborium::Value;
 use serde_json::Value as Json;
 
+pub mod cert;
+
 /// Where the Chromium recordings live (see tests/record/README.md).
 pub const VECTORS: &str = "tests/vectors/webauthn";
 
