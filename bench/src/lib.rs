@@ -1,0 +1,29 @@
+//! `make bench`: microseconds per operation of the edge's cryptographic work — a push
+//! request (RFC 8291 + VAPID), assertion verification, secure-channel seal/open, receipt
+//! signing — natively (the `bench-native` binary) and as wasm in Node
+//! (`bench/run.mjs`), against npm `web-push` for the push.
+//!
+//! [`Bench::run`] is the one implementation of every operation; the native binary times it
+//! with `std::time::Instant`, Node with `performance.now()` around the wasm export `run`.
+//! This library itself has no clock and no randomness, like the `pkg/` crates it measures:
+//! per-message randomness is SHA-256 of a counter ([`fixtures::draw`]).
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+mod error;
+pub mod fixtures;
+pub mod ops;
+pub mod plan;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::BenchError;
+pub use fixtures::Fixtures;
+pub use ops::{Bench, Op, Vapid};
