@@ -154,8 +154,10 @@ pub fn es_number_to_string(x: f64) -> Result<String, JcsError> {
 fn shortest_digits(x: f64) -> Option<(String, i32)> {
     let (digits, exp) = split_scientific(&format!("{x:e}"))?;
     let k = digits.len();
-    // Integers below 2^53 have an exact short expansion: no halfway case is possible.
-    if x.fract() == 0.0 && x < 9_007_199_254_740_992.0 {
+    // A halfway case needs two k-digit strings that both round-trip to `x`, which is only
+    // possible beyond a double's 15 guaranteed significant digits; integers below 2^53 have
+    // an exact short expansion. Skip the (costly) exact expansion for all of those.
+    if k <= 15 || (x.fract() == 0.0 && x < 9_007_199_254_740_992.0) {
         return Some((digits, exp));
     }
     // 1100 digits hold the exact value of any double (at most 767 significant digits).
