@@ -7,11 +7,13 @@ let edge;
 before(async () => { edge = await startWrangler(); });
 after(() => edge?.stop());
 
-test('GET /healthz answers ok as JSON', async () => {
+test('GET /healthz answers ok once KV, the Durable Object and the Queue answer', async () => {
   const r = await fetch(`${edge.url}/healthz`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /application\/json/);
-  assert.deepEqual(await r.json(), { status: 'ok', service: 'assent-edge' });
+  assert.deepEqual(await r.json(), {
+    status: 'ok', service: 'assent-edge', kv: true, durable_object: true, queue: true,
+  });
 });
 
 test('an unknown path is not found', async () => {
