@@ -1,4 +1,5 @@
-//! Assent protocol core shared by the edge, the PWA and RP backends (SPEC §1, §5, §7).
+//! Assent protocol core shared by the edge, the PWA and RP backends (SPEC §1, §5, §7), and
+//! the JSON wire types of every endpoint ([`api`]).
 //!
 //! Pure: no I/O, no clock, no randomness of its own. Callers pass times and random bytes in.
 #![cfg_attr(
@@ -11,6 +12,7 @@
     )
 )]
 
+pub mod api;
 pub mod b64u;
 pub mod content;
 pub mod ids;
