@@ -9,6 +9,9 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 step "building the edge Worker (~70 s the first time, ~10 s after)"
 bash scripts/build-edge.sh >/dev/null
 
+step "configuration (.dev.vars)"
+PORT="$PORT" bash scripts/dev-vars.sh
+
 cat <<MSG
 
   Assent is starting on http://localhost:${PORT}
