@@ -2,6 +2,8 @@
 //! webhook Queue) answers. Details go to the log, never to the caller.
 
 use serde::Serialize;
+
+use crate::account::{self, Command};
 use worker::{Env, Response, Result};
 
 #[derive(Serialize)]
@@ -48,14 +50,9 @@ async fn kv_round_trip(env: &Env) -> Result<()> {
 }
 
 async fn durable_object_round_trip(env: &Env) -> Result<()> {
-    let stub = env.durable_object("ACCOUNT")?.get_by_name("healthz")?;
-    let mut res = stub.fetch_with_str("https://account/ping").await?;
-    if res.status_code() == 200 {
-        res.json::<serde_json::Value>().await.map(|_| ())
-    } else {
-        Err(worker::Error::RustError(format!(
-            "status {}",
-            res.status_code()
-        )))
-    }
+    // An empty RP id is no configured RP's, so the probe's object is nobody's account.
+    account::call::<serde_json::Value>(env, "", "healthz", &Command::Ping)
+        .await
+        .map(|_| ())
+        .map_err(|f| worker::Error::RustError(f.body.to_string()))
 }

@@ -1,21 +1,26 @@
 //! The Assent edge Worker: routing, auth, KV, the account Durable Object, the webhook Queue
 //! and push delivery. Thin: parse → call `pkg/` → store or send → map errors to HTTP.
-//! This cut answers `GET /healthz`, which checks that each binding answers; the API
-//! arrives with the edge issue (see docs/edge-design.md).
+//! So far: `GET /healthz` (each binding answers) and `GET /.well-known/jwks.json`; the rest
+//! of the API follows docs/edge-design.md.
 
 mod account;
+mod auth;
+mod clock;
+mod config;
 mod health;
+mod http;
+mod records;
+mod router;
+mod routes_activations;
+mod routes_keys;
 
 pub use account::Account;
 
-use worker::{Context, Env, MessageBatch, Request, Response, Result, Router, event};
+use worker::{Context, Env, MessageBatch, Request, Response, Result, event};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Router::new()
-        .get_async("/healthz", |_, ctx| health::check(ctx.env))
-        .run(req, env)
-        .await
+    router::handle(req, env).await
 }
 
 #[event(queue)]

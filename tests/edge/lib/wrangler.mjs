@@ -3,8 +3,15 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createServer } from 'node:net';
+import { writeTestConfig } from './config.mjs';
+
+/** Two RPs as in `make dev`: `demo` (gateway) and `demo-secure` (secure). */
+export const DEFAULT_RPS = [
+  { id: 'demo', name: 'Example Bank', mode: 'gateway' },
+  { id: 'demo-secure', name: 'Example Bank (secure)', mode: 'secure' },
+];
 
 export const root = resolve(import.meta.dirname, '../../..');
 
@@ -22,15 +29,18 @@ export function freePort() {
 /**
  * Starts wrangler dev. The Worker must already be built (scripts/build-edge.sh); wrangler.toml
  * has no [build] command, so start-up stays fast and runs exactly what was built.
- * Returns {url, stop(), logs()}; url uses `localhost` (WebAuthn refuses IP addresses).
+ * Returns {url, port, config, stop(), logs()}; url uses `localhost` (WebAuthn refuses IP
+ * addresses). The configuration is always a fresh one from lib/config.mjs (`rps` as there),
+ * so a developer's .dev.vars never leaks into a test.
  */
-export async function startWrangler({ port, vars = {}, timeoutMs = 60_000 } = {}) {
+export async function startWrangler({ port, rps = DEFAULT_RPS, vars = {}, timeoutMs = 60_000 } = {}) {
   port ??= await freePort();
+  const config = writeTestConfig({ port, rps });
   const persist = mkdtempSync(join(tmpdir(), 'assent-wrangler-'));
   const args = [
     'wrangler', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
     '--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort()),
-    '--persist-to', persist, '--show-interactive-dev-session=false',
+    '--persist-to', persist, '--show-interactive-dev-session=false', '--env-file', config.file,
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ];
   const env = {
@@ -46,13 +56,14 @@ export async function startWrangler({ port, vars = {}, timeoutMs = 60_000 } = {}
   const stop = () => {
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
     rmSync(persist, { recursive: true, force: true });
+    rmSync(dirname(config.file), { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
       const r = await fetch(`${url}/healthz`);
-      if (r.ok) return { url, port, stop, logs: () => output };
+      if (r.ok) return { url, port, config, stop, logs: () => output };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -1,0 +1,59 @@
+//! Write-once records in Workers KV (SPEC §12), each pointing at the account Durable
+//! Object that holds the mutable state.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use worker::Env;
+
+use crate::http::Failure;
+
+/// `act:<code>` → the activation the code belongs to (lives as long as the code).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CodeRecord {
+    pub activation_id: String,
+    pub rp_id: String,
+    pub user_id: String,
+    pub expires_at: u64,
+}
+
+/// `activation:<activation_id>` → its account (kept a day, so that late polls still learn
+/// `expired` or `completed`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ActivationRecord {
+    pub rp_id: String,
+    pub user_id: String,
+}
+
+pub fn code_key(code: &str) -> String {
+    format!("act:{code}")
+}
+
+pub fn activation_key(activation_id: &str) -> String {
+    format!("activation:{activation_id}")
+}
+
+/// Writes `value` under `key`, expiring at `expires_at` (Unix seconds).
+pub async fn put<T: Serialize>(
+    env: &Env,
+    key: &str,
+    value: &T,
+    expires_at: u64,
+) -> Result<(), Failure> {
+    let kv = env.kv("ASSENT_KV")?;
+    let json = serde_json::to_string(value).map_err(|e| Failure::internal("kv encode", e))?;
+    kv.put(key, json)
+        .map_err(|e| Failure::internal("kv put", e))?
+        .expiration(expires_at)
+        .execute()
+        .await
+        .map_err(|e| Failure::internal("kv put", e))
+}
+
+/// Reads the record under `key`, if any.
+pub async fn get<T: DeserializeOwned>(env: &Env, key: &str) -> Result<Option<T>, Failure> {
+    env.kv("ASSENT_KV")?
+        .get(key)
+        .json()
+        .await
+        .map_err(|e| Failure::internal("kv get", e))
+}

@@ -1,0 +1,53 @@
+//! Dispatch by path, then by method, so that a known path with the wrong method answers
+//! `405 method_not_allowed` (with `Allow`) and an unknown one `404 not_found` — both in the
+//! SPEC §11 shape, never a plain-text error.
+
+use assent_proto::api::ErrorCode;
+use worker::{Env, Method, Request, Response};
+
+use crate::http::{Answer, Failure};
+use crate::{health, routes_activations, routes_keys};
+
+/// Answers one request; every failure becomes its SPEC §11 JSON answer.
+pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
+    match dispatch(req, env).await {
+        Ok(response) => Ok(response),
+        Err(failure) => failure.into_response(),
+    }
+}
+
+async fn dispatch(req: Request, env: Env) -> Answer {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let method = req.method();
+    match segments.as_slice() {
+        ["healthz"] => match method {
+            Method::Get => Ok(health::check(env).await?),
+            _ => Err(not_allowed(&[Method::Get])),
+        },
+        [".well-known", "jwks.json"] => match method {
+            Method::Get => routes_keys::jwks(&env),
+            _ => Err(not_allowed(&[Method::Get])),
+        },
+        ["v1", "activations"] => match method {
+            Method::Post => routes_activations::create(req, &env).await,
+            _ => Err(not_allowed(&[Method::Post])),
+        },
+        ["v1", "activations", id] => match method {
+            Method::Get => routes_activations::status(req, &env, id).await,
+            _ => Err(not_allowed(&[Method::Get])),
+        },
+        _ => Err(Failure::new(
+            ErrorCode::NotFound,
+            format!("no such endpoint: {path}"),
+        )),
+    }
+}
+
+fn not_allowed(allowed: &[Method]) -> Failure {
+    let list: Vec<&str> = allowed.iter().map(Method::as_ref).collect();
+    Failure::new(
+        ErrorCode::MethodNotAllowed,
+        format!("allowed methods: {}", list.join(", ")),
+    )
+}
