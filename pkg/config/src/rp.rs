@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use assent_rules::Limits;
 use assent_webpush::Origin;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{ConfigError, RpRef};
 use crate::json::{self, Json};
@@ -31,40 +30,8 @@ const MEMBERS: [&str; 8] = [
     "limits",
 ];
 
-/// How an RP's devices fetch request details (SPEC §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Details fetched without a user authentication; one request at a time.
-    Gateway,
-    /// Every retrieval authenticated with a WebAuthn assertion and sealed; an inbox list.
-    Secure,
-}
-
-impl Mode {
-    /// The configuration spelling: `gateway` or `secure`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Gateway => "gateway",
-            Self::Secure => "secure",
-        }
-    }
-
-    /// The mode spelled `name`, if any.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "gateway" => Some(Self::Gateway),
-            "secure" => Some(Self::Secure),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// How an RP's devices fetch request details (SPEC §4); the wire type, shared.
+pub use assent_proto::api::Mode;
 
 /// Where an RP receives its webhooks (SPEC §9) and the secret that signs them.
 #[derive(Clone, PartialEq, Eq)]

@@ -86,6 +86,21 @@ impl Mode {
             Self::Secure => "secure",
         }
     }
+
+    /// The mode spelled `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "gateway" => Some(Self::Gateway),
+            "secure" => Some(Self::Secure),
+            _ => None,
+        }
+    }
+}
+
+impl core::fmt::Display for Mode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// An activation's state (SPEC §5 `GET /v1/activations/{activation_id}`).
