@@ -12,6 +12,7 @@ mod http;
 mod records;
 mod router;
 mod routes_activations;
+mod routes_device_activation;
 mod routes_keys;
 
 pub use account::Account;

@@ -24,6 +24,18 @@ pub struct ActivationRecord {
     pub user_id: String,
 }
 
+/// `dev:<device_id>` → its account (written when a device begins activating; a device id
+/// that never finished, or was removed, is not found in the account).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    pub rp_id: String,
+    pub user_id: String,
+}
+
+pub fn device_key(device_id: &str) -> String {
+    format!("dev:{device_id}")
+}
+
 pub fn code_key(code: &str) -> String {
     format!("act:{code}")
 }
@@ -32,19 +44,22 @@ pub fn activation_key(activation_id: &str) -> String {
     format!("activation:{activation_id}")
 }
 
-/// Writes `value` under `key`, expiring at `expires_at` (Unix seconds).
+/// Writes `value` under `key`, expiring at `expires_at` (Unix seconds) when given.
 pub async fn put<T: Serialize>(
     env: &Env,
     key: &str,
     value: &T,
-    expires_at: u64,
+    expires_at: Option<u64>,
 ) -> Result<(), Failure> {
     let kv = env.kv("ASSENT_KV")?;
     let json = serde_json::to_string(value).map_err(|e| Failure::internal("kv encode", e))?;
-    kv.put(key, json)
-        .map_err(|e| Failure::internal("kv put", e))?
-        .expiration(expires_at)
-        .execute()
+    let mut put = kv
+        .put(key, json)
+        .map_err(|e| Failure::internal("kv put", e))?;
+    if let Some(at) = expires_at {
+        put = put.expiration(at);
+    }
+    put.execute()
         .await
         .map_err(|e| Failure::internal("kv put", e))
 }

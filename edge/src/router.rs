@@ -6,7 +6,7 @@ use assent_proto::api::ErrorCode;
 use worker::{Env, Method, Request, Response};
 
 use crate::http::{Answer, Failure};
-use crate::{health, routes_activations, routes_keys};
+use crate::{health, routes_activations, routes_device_activation, routes_keys};
 
 /// Answers one request; every failure becomes its SPEC §11 JSON answer.
 pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
@@ -36,6 +36,14 @@ async fn dispatch(req: Request, env: Env) -> Answer {
         ["v1", "activations", id] => match method {
             Method::Get => routes_activations::status(req, &env, id).await,
             _ => Err(not_allowed(&[Method::Get])),
+        },
+        ["v1", "device", "activate", "begin"] => match method {
+            Method::Post => routes_device_activation::begin(req, &env).await,
+            _ => Err(not_allowed(&[Method::Post])),
+        },
+        ["v1", "device", "activate", "finish"] => match method {
+            Method::Post => routes_device_activation::finish(req, &env).await,
+            _ => Err(not_allowed(&[Method::Post])),
         },
         _ => Err(Failure::new(
             ErrorCode::NotFound,

@@ -47,7 +47,7 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
         env,
         &records::activation_key(&activation_id),
         &account,
-        expires_at + STATUS_RETENTION_SECONDS,
+        Some(expires_at + STATUS_RETENTION_SECONDS),
     )
     .await?;
     let code_record = CodeRecord {
@@ -58,7 +58,13 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
     };
     // KV keeps a key at least 60 s; the record's own `expires_at` is what the device API
     // checks, so a code is never accepted after its 10 minutes.
-    records::put(env, &records::code_key(&code), &code_record, expires_at).await?;
+    records::put(
+        env,
+        &records::code_key(&code),
+        &code_record,
+        Some(expires_at),
+    )
+    .await?;
 
     // A fragment, so the code reaches no server log (SPEC §5).
     let activation_url = format!("{}/#/activate/{code}", config.edge_origin());

@@ -8,8 +8,6 @@
 // `#[durable_object]` generates undocumented wasm-bindgen glue around the type.
 #![allow(missing_docs)]
 
-use std::collections::BTreeMap;
-
 use assent_proto::api::{ActivationState, ErrorBody, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -17,28 +15,14 @@ use worker::{
     DurableObject, Env, Method, Request, RequestInit, Response, Result, State, durable_object,
 };
 
-use crate::clock;
+mod activation;
+mod record;
+
+pub use activation::{Begun, Finish, Finished};
+use record::{AccountRecord, RECORD_KEY};
+
 use crate::http::{Failure, json_response};
-
-/// Storage key of the account record.
-const RECORD: &str = "account";
-
-/// What the object stores: one record, read and written whole (it is small: a handful of
-/// devices, pending requests and activations).
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct AccountRecord {
-    #[serde(default)]
-    activations: BTreeMap<String, ActivationEntry>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct ActivationEntry {
-    expires_at: u64,
-    user_name: String,
-    display_name: String,
-    #[serde(default)]
-    device_id: Option<String>,
-}
+use crate::{clock, config};
 
 /// What the Worker asks of an account.
 #[derive(Debug, Serialize, Deserialize)]
@@ -53,6 +37,10 @@ pub enum Command {
     },
     /// The state of an activation.
     ActivationStatus { activation_id: String },
+    /// A device starts activating with a code: a device id and a challenge.
+    BeginActivation { activation_id: String },
+    /// The device finishes: its passkey, channel key and push registration.
+    FinishActivation(Finish),
     /// Readiness probe: a storage round trip.
     Ping,
 }
@@ -68,11 +56,12 @@ pub struct ActivationView {
 #[durable_object]
 pub struct Account {
     state: State,
+    env: Env,
 }
 
 impl DurableObject for Account {
-    fn new(state: State, _env: Env) -> Self {
-        Self { state }
+    fn new(state: State, env: Env) -> Self {
+        Self { state, env }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -90,51 +79,67 @@ impl DurableObject for Account {
 impl Account {
     async fn apply(&self, command: Command) -> std::result::Result<serde_json::Value, Failure> {
         let storage = self.state.storage();
-        let mut record: AccountRecord = storage.get(RECORD).await?.unwrap_or_default();
+        let mut record: AccountRecord = storage.get(RECORD_KEY).await?.unwrap_or_default();
         let now = clock::now();
-        let answer = match command {
-            Command::Ping => serde_json::json!({ "ok": true }),
+        let (answer, changed) = match command {
+            Command::Ping => (serde_json::json!({ "ok": true }), true),
             Command::CreateActivation {
                 activation_id,
                 expires_at,
                 user_name,
                 display_name,
             } => {
-                // Forget activations that expired a day ago: they can only answer `expired`.
+                // Forget unused activations a day after they expired: they can only answer
+                // `expired`.
                 record
                     .activations
                     .retain(|_, a| a.device_id.is_some() || a.expires_at + 86_400 > now);
                 record.activations.insert(
                     activation_id,
-                    ActivationEntry {
+                    record::ActivationEntry {
                         expires_at,
                         user_name,
                         display_name,
                         device_id: None,
+                        pending: None,
                     },
                 );
-                storage.put(RECORD, &record).await?;
-                serde_json::json!({ "ok": true })
+                (serde_json::json!({ "ok": true }), true)
             }
             Command::ActivationStatus { activation_id } => {
                 let entry = record
                     .activations
                     .get(&activation_id)
                     .ok_or_else(|| Failure::new(ErrorCode::NotFound, "no such activation"))?;
-                let status = match (&entry.device_id, now >= entry.expires_at) {
-                    (Some(_), _) => ActivationState::Completed,
-                    (None, true) => ActivationState::Expired,
-                    (None, false) => ActivationState::Pending,
-                };
-                serde_json::to_value(ActivationView {
-                    status,
+                let view = ActivationView {
+                    status: activation::state(entry, now),
                     device_id: entry.device_id.clone(),
-                })
-                .map_err(|e| Failure::internal("account: encode", e))?
+                };
+                (to_value(&view)?, false)
+            }
+            Command::BeginActivation { activation_id } => (
+                to_value(&activation::begin(&mut record, &activation_id, now)?)?,
+                true,
+            ),
+            Command::FinishActivation(finish) => {
+                let config = config::load(&self.env)?;
+                (
+                    to_value(&activation::finish(&mut record, &config, finish, now)?)?,
+                    true,
+                )
             }
         };
+        // Saved before answering: the object's output gate holds the answer until the
+        // write is durable, and a refused command returned early without changing anything.
+        if changed {
+            storage.put(RECORD_KEY, &record).await?;
+        }
         Ok(answer)
     }
+}
+
+fn to_value<T: Serialize>(value: &T) -> std::result::Result<serde_json::Value, Failure> {
+    serde_json::to_value(value).map_err(|e| Failure::internal("account: encode", e))
 }
 
 /// The Durable Object name of an account. RP ids never contain `:` (`[a-z0-9-]`), so the
