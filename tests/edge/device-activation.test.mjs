@@ -111,7 +111,7 @@ test('a passkey made on another origin is refused', async () => {
   assert.match(r.body.error.message, /origin/i);
 });
 
-test('push endpoints: http off loopback refused, the channel key must open the sealed push', async () => {
+test('push endpoints: http off loopback is refused', async () => {
   const a = await newActivation('demo', 'frank');
   const device = createDevice({ edgeUrl: edge.url });
   const notLoopback = { endpoint: 'http://push.example.net/x', expirationTime: null, keys: push.newSubscription().subscription.keys };
@@ -120,4 +120,29 @@ test('push endpoints: http off loopback refused, the channel key must open the s
   assert.equal(r.body.error.code, 'invalid_request');
   assert.match(r.body.error.message, /push\.subscription/);
   assert.equal((await activationStatus('demo', a.activation_id)).status, 'pending');
+});
+
+test('the sealed push must open with the channel key the device presents', async () => {
+  const a = await newActivation('demo', 'grace');
+  const other = createDevice({ edgeUrl: edge.url });
+  // A second device's key pair, bound to the same device id, seals a registration.
+  const device = createDevice({ edgeUrl: edge.url });
+  const swapped = await device.activate(a.code, {
+    mutate: async (body) => {
+      await other.setChannel({ deviceId: body.device_id, channelPublicKey: device.edgeChannelPublicKey });
+      return { ...body, push: await other.seal('push', { subscription: null, seq: 1 }) };
+    },
+  });
+  assert.equal(swapped.status, 400, JSON.stringify(swapped.body));
+  assert.equal(swapped.body.error.code, 'invalid_request');
+  assert.match(swapped.body.error.message, /^push:/);
+  // The device's own key, but sealed for another purpose: refused the same way.
+  const third = createDevice({ edgeUrl: edge.url });
+  const wrongPurpose = await third.activate(a.code, {
+    mutate: async (body) => ({ ...body, push: await third.seal('deactivate', { subscription: null, seq: 1 }) }),
+  });
+  assert.equal(wrongPurpose.status, 400);
+  assert.match(wrongPurpose.body.error.message, /^push:/);
+  assert.equal((await activationStatus('demo', a.activation_id)).status, 'pending');
+  assert.equal((await createDevice({ edgeUrl: edge.url }).activate(a.code)).status, 200, 'then a correct device');
 });
