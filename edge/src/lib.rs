@@ -9,11 +9,14 @@ mod clock;
 mod config;
 mod health;
 mod http;
+mod push;
 mod records;
 mod router;
 mod routes_activations;
 mod routes_device_activation;
 mod routes_keys;
+mod routes_requests;
+mod rules_map;
 
 pub use account::Account;
 

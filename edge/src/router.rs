@@ -6,7 +6,7 @@ use assent_proto::api::ErrorCode;
 use worker::{Env, Method, Request, Response};
 
 use crate::http::{Answer, Failure};
-use crate::{health, routes_activations, routes_device_activation, routes_keys};
+use crate::{health, routes_activations, routes_device_activation, routes_keys, routes_requests};
 
 /// Answers one request; every failure becomes its SPEC §11 JSON answer.
 pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
@@ -44,6 +44,18 @@ async fn dispatch(req: Request, env: Env) -> Answer {
         ["v1", "device", "activate", "finish"] => match method {
             Method::Post => routes_device_activation::finish(req, &env).await,
             _ => Err(not_allowed(&[Method::Post])),
+        },
+        ["v1", "requests"] => match method {
+            Method::Post => routes_requests::create(req, &env).await,
+            _ => Err(not_allowed(&[Method::Post])),
+        },
+        ["v1", "requests", id] => match method {
+            Method::Get => routes_requests::get(req, &env, id).await,
+            _ => Err(not_allowed(&[Method::Get])),
+        },
+        ["v1", "status", id] => match method {
+            Method::Get => routes_requests::status(req, &env, id).await,
+            _ => Err(not_allowed(&[Method::Get])),
         },
         _ => Err(Failure::new(
             ErrorCode::NotFound,

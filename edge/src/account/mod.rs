@@ -17,12 +17,14 @@ use worker::{
 
 mod activation;
 mod record;
+mod requests;
 
 pub use activation::{Begun, Finish, Finished};
 use record::{AccountRecord, RECORD_KEY};
+pub use requests::{Create, Created, Final, PushJob, View};
 
 use crate::http::{Failure, json_response};
-use crate::{clock, config};
+use crate::{clock, config, rules_map};
 
 /// What the Worker asks of an account.
 #[derive(Debug, Serialize, Deserialize)]
@@ -41,6 +43,15 @@ pub enum Command {
     BeginActivation { activation_id: String },
     /// The device finishes: its passkey, channel key and push registration.
     FinishActivation(Finish),
+    /// A new request (its content is already in KV).
+    CreateRequest(Create),
+    /// A request's current state; `status_token_sha256` when the widget asks.
+    RequestView {
+        request_id: String,
+        status_token_sha256: Option<String>,
+    },
+    /// A push to this device was answered 404/410: poll-only until it re-registers.
+    PushGone { device_id: String, push_seq: u64 },
     /// Readiness probe: a storage round trip.
     Ping,
 }
@@ -62,6 +73,14 @@ pub struct Account {
 impl DurableObject for Account {
     fn new(state: State, env: Env) -> Self {
         Self { state, env }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        match self.expire_due().await {
+            // Webhooks for the expired requests join with the webhook Queue.
+            Ok(_expired) => Response::ok("ok"),
+            Err(failure) => failure.into_response(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -128,13 +147,75 @@ impl Account {
                     true,
                 )
             }
+            Command::CreateRequest(create) => {
+                (to_value(&requests::create(&mut record, create)?)?, true)
+            }
+            Command::RequestView {
+                request_id,
+                status_token_sha256,
+            } => {
+                let not_found = || Failure::new(ErrorCode::NotFound, "no such request");
+                if let Some(presented) = status_token_sha256 {
+                    let expected = record
+                        .status_tokens
+                        .get(&request_id)
+                        .ok_or_else(not_found)?;
+                    // Both are SHA-256 digests: comparing them leaks nothing about the token.
+                    if *expected != presented {
+                        return Err(Failure::new(ErrorCode::Unauthorized, "wrong status token"));
+                    }
+                }
+                let view = record
+                    .rules
+                    .view(now, &request_id)
+                    .map_err(|_| not_found())?;
+                (to_value(&requests::view(&record, view))?, false)
+            }
+            Command::PushGone {
+                device_id,
+                push_seq,
+            } => {
+                let effects = record
+                    .rules
+                    .mark_push_gone(&device_id, push_seq)
+                    .map_err(|e| rules_map::refusal(&e))?;
+                (serde_json::json!({ "gone": !effects.is_empty() }), true)
+            }
         };
         // Saved before answering: the object's output gate holds the answer until the
         // write is durable, and a refused command returned early without changing anything.
         if changed {
             storage.put(RECORD_KEY, &record).await?;
+            self.sync_alarm(&record).await?;
         }
         Ok(answer)
+    }
+}
+
+impl Account {
+    /// One alarm, at the earliest pending expiry (SPEC §9: expiry is detected by the edge).
+    async fn sync_alarm(&self, record: &AccountRecord) -> std::result::Result<(), Failure> {
+        let storage = self.state.storage();
+        match record.rules.next_alarm() {
+            Some(at) => {
+                let offset_ms = i64::try_from(at.saturating_mul(1000))
+                    .unwrap_or(i64::MAX)
+                    .saturating_sub(i64::try_from(worker::Date::now().as_millis()).unwrap_or(0));
+                storage.set_alarm(offset_ms.max(0)).await?;
+            }
+            None => storage.delete_alarm().await?,
+        }
+        Ok(())
+    }
+
+    /// Expires what is due; the alarm is re-armed for the next expiry.
+    async fn expire_due(&self) -> std::result::Result<Vec<Final>, Failure> {
+        let storage = self.state.storage();
+        let mut record: AccountRecord = storage.get(RECORD_KEY).await?.unwrap_or_default();
+        let effects = record.rules.on_alarm(clock::now());
+        storage.put(RECORD_KEY, &record).await?;
+        self.sync_alarm(&record).await?;
+        Ok(requests::finals(&effects))
     }
 }
 

@@ -21,6 +21,12 @@ pub struct AccountRecord {
     /// Activations by id.
     #[serde(default)]
     pub activations: BTreeMap<String, ActivationEntry>,
+    /// SHA-256 (b64u) of each request's widget status token.
+    #[serde(default)]
+    pub status_tokens: BTreeMap<String, String>,
+    /// The receipt of each decided request.
+    #[serde(default)]
+    pub receipts: BTreeMap<String, String>,
 }
 
 /// One activation code's life: pending, begun by a device, completed.

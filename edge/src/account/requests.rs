@@ -1,0 +1,142 @@
+//! Requests inside the account object (SPEC §5, §10): creation under the abuse rules, the
+//! one status, views for the RP and the widget.
+
+use assent_proto::api::{Reason, Status};
+use assent_proto::content::Kind;
+use assent_rules::{Effect, NewRequest, RequestView};
+use serde::{Deserialize, Serialize};
+
+use super::record::AccountRecord;
+use crate::http::Failure;
+use crate::rules_map;
+
+/// `CreateRequest`, as the Worker prepared it (content already in KV).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Create {
+    pub now: u64,
+    pub request_id: String,
+    pub kind: Kind,
+    pub ttl_seconds: u32,
+    pub binding_code: Option<String>,
+    /// SHA-256 of the widget's status token, b64u.
+    pub status_token_sha256: String,
+    pub limits: assent_rules::Limits,
+}
+
+/// A push to send for a new request.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PushJob {
+    pub device_id: String,
+    pub push_seq: u64,
+    /// PushSubscriptionJSON, validated at registration.
+    pub subscription: String,
+}
+
+/// A request that became final (for webhooks and the widget).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Final {
+    pub request_id: String,
+    pub status: Status,
+    pub reason: Option<Reason>,
+}
+
+/// A request's state as the wire shows it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct View {
+    pub request_id: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub reason: Option<Reason>,
+    pub created_at: u64,
+    pub expires_at: u64,
+    pub decided_at: Option<u64>,
+    pub device_id: Option<String>,
+    pub binding_code: Option<String>,
+    pub receipt: Option<String>,
+}
+
+/// The answer to `CreateRequest`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Created {
+    pub view: View,
+    pub devices: usize,
+    pub pushes: Vec<PushJob>,
+    pub finals: Vec<Final>,
+}
+
+pub fn view(record: &AccountRecord, v: RequestView) -> View {
+    View {
+        receipt: record.receipts.get(&v.request_id).cloned(),
+        request_id: v.request_id,
+        kind: rules_map::kind(v.kind),
+        status: rules_map::status(v.status),
+        reason: v.reason.map(rules_map::reason),
+        created_at: v.created_at,
+        expires_at: v.expires_at,
+        decided_at: v.decided_at,
+        device_id: v.device_id,
+        binding_code: v.binding_code,
+    }
+}
+
+/// The requests that became final among `effects`.
+pub fn finals(effects: &[Effect]) -> Vec<Final> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::RequestFinal {
+                request_id,
+                status,
+                reason,
+            } => Some(Final {
+                request_id: request_id.clone(),
+                status: rules_map::status(*status),
+                reason: reason.map(rules_map::reason),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn create(record: &mut AccountRecord, c: Create) -> Result<Created, Failure> {
+    let created = record
+        .rules
+        .create_request(
+            c.now,
+            NewRequest {
+                request_id: c.request_id.clone(),
+                kind: rules_map::rules_kind(c.kind),
+                ttl_seconds: Some(c.ttl_seconds),
+                binding_code: c.binding_code,
+            },
+            &c.limits,
+        )
+        .map_err(|e| rules_map::refusal(&e))?;
+    record
+        .status_tokens
+        .insert(c.request_id, c.status_token_sha256);
+    let pushes = created
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SendPush {
+                device_id,
+                push_seq,
+                ..
+            } => record.devices.get(device_id).and_then(|d| {
+                d.subscription.clone().map(|subscription| PushJob {
+                    device_id: device_id.clone(),
+                    push_seq: *push_seq,
+                    subscription,
+                })
+            }),
+            _ => None,
+        })
+        .collect();
+    Ok(Created {
+        finals: finals(&created.effects),
+        view: view(record, created.request),
+        devices: created.devices,
+        pushes,
+    })
+}

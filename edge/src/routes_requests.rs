@@ -1,0 +1,259 @@
+//! `POST /v1/requests` and `GET /v1/requests/{request_id}` (SPEC §5), and the widget's
+//! `GET /v1/status/{request_id}` (SPEC §9).
+
+use assent_config::{Config, RpConfig};
+use assent_proto::api::{
+    Bounds, CreateRequest, ErrorCode, PushPayload, RequestCreated, RequestStatus, Status,
+    StatusView,
+};
+use assent_proto::content::RequestContent;
+use assent_proto::{b64u, ids};
+use assent_rules::binding_code_from_random;
+use assent_webpush::PushOutcome;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use worker::{Env, Request};
+
+use crate::account::{self, Command, Create, Created, PushJob, View};
+use crate::http::{Answer, Failure, created, ok, read_valid};
+use crate::records;
+use crate::{auth, clock, config, push};
+
+/// How long a request's record outlives its expiry, for late status reads.
+const RETENTION_SECONDS: u64 = 86_400;
+
+/// `req:<request_id>` → the immutable content the user is shown and signs (SPEC §12).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RequestEntry {
+    pub rp_id: String,
+    pub user_id: String,
+    pub number_matching: bool,
+    pub content: RequestContent,
+}
+
+pub fn request_key(request_id: &str) -> String {
+    format!("req:{request_id}")
+}
+
+/// The RP's ttl bounds (its `limits` may move SPEC §5's 30–600 s).
+fn bounds(rp: &RpConfig) -> Bounds {
+    Bounds {
+        min_ttl_seconds: rp.limits().min_ttl_seconds,
+        max_ttl_seconds: rp.limits().max_ttl_seconds,
+    }
+}
+
+pub async fn create(mut req: Request, env: &Env) -> Answer {
+    let config = config::load(env)?;
+    let rp = auth::rp(&req, &config)?;
+    let bounds = bounds(rp);
+    let body: CreateRequest = read_valid(&mut req, &bounds).await?;
+    let now = clock::now();
+    let request_id = clock::new_id()?;
+    let ttl_seconds = body.effective_ttl_seconds(&bounds);
+    let content = body.content(rp.id(), rp.name(), &request_id, now, &bounds);
+    let request_hash = content
+        .request_hash()
+        .map_err(|e| Failure::internal("request hash", e))?;
+    let binding_code = if body.number_matching() {
+        Some(
+            binding_code_from_random(&clock::random::<16>()?)
+                .ok_or_else(|| Failure::internal("binding code", "random source"))?,
+        )
+    } else {
+        None
+    };
+    let status_token = b64u::encode(&clock::random::<32>()?);
+
+    let outcome: Created = account::call(
+        env,
+        rp.id(),
+        &body.user_id,
+        &Command::CreateRequest(Create {
+            now,
+            request_id: request_id.clone(),
+            kind: body.kind,
+            ttl_seconds,
+            binding_code: binding_code.clone(),
+            status_token_sha256: token_digest(&status_token),
+            limits: *rp.limits(),
+        }),
+    )
+    .await?;
+    let expires_at = outcome.view.expires_at;
+    records::put(
+        env,
+        &request_key(&request_id),
+        &RequestEntry {
+            rp_id: rp.id().to_owned(),
+            user_id: body.user_id.clone(),
+            number_matching: binding_code.is_some(),
+            content,
+        },
+        Some(expires_at + RETENTION_SECONDS),
+    )
+    .await?;
+
+    let notified = notify(env, &config, rp, &body.user_id, &outcome, now).await;
+    created(&RequestCreated {
+        request_id,
+        status: Status::Pending,
+        created_at: outcome.view.created_at,
+        expires_at,
+        binding_code,
+        status_token,
+        request_hash,
+        devices: u32::try_from(outcome.devices).unwrap_or(u32::MAX),
+        devices_notified: notified,
+    })
+}
+
+/// Pushes the new request to every device with a subscription, in parallel; how many the
+/// push services accepted. A `404`/`410` makes the device poll-only (SPEC §6).
+async fn notify(
+    env: &Env,
+    config: &Config,
+    rp: &RpConfig,
+    user_id: &str,
+    created: &Created,
+    now: u64,
+) -> u32 {
+    let view = &created.view;
+    let ttl = u32::try_from(view.expires_at.saturating_sub(now)).unwrap_or(u32::MAX);
+    let sends = created.pushes.iter().map(|job| async move {
+        let outcome = send_one(config, rp, user_id, view, job, ttl).await;
+        if let Ok(PushOutcome::Gone) = outcome {
+            let gone = Command::PushGone {
+                device_id: job.device_id.clone(),
+                push_seq: job.push_seq,
+            };
+            if let Err(e) = account::call::<serde_json::Value>(env, rp.id(), user_id, &gone).await {
+                worker::console_error!("push gone: {}", e.body);
+            }
+        }
+        match outcome {
+            Ok(PushOutcome::Delivered) => 1,
+            Ok(other) => {
+                worker::console_warn!("push to a device of {}: {other:?}", rp.id());
+                0
+            }
+            Err(e) => {
+                worker::console_error!("push: {}", e.body);
+                0
+            }
+        }
+    });
+    futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .sum()
+}
+
+async fn send_one(
+    config: &Config,
+    rp: &RpConfig,
+    user_id: &str,
+    view: &View,
+    job: &PushJob,
+    ttl: u32,
+) -> Result<PushOutcome, Failure> {
+    let payload = PushPayload::new(
+        config.edge_origin(),
+        rp.name(),
+        &job.device_id,
+        &view.request_id,
+        view.kind,
+        view.expires_at,
+    )
+    .to_bytes()
+    .map_err(|e| Failure::internal("push payload", e))?;
+    push::send(
+        config,
+        &job.subscription,
+        &payload,
+        ttl,
+        push::topic(rp.id(), user_id)?,
+    )
+    .await
+}
+
+/// The request `request_id` of the calling RP, or `404` (another RP's request is answered
+/// exactly like an unknown one).
+async fn entry_of(env: &Env, rp_id: &str, request_id: &str) -> Result<RequestEntry, Failure> {
+    let not_found = || Failure::new(ErrorCode::NotFound, "no such request");
+    if !ids::is_valid_id(request_id) {
+        return Err(not_found());
+    }
+    records::get::<RequestEntry>(env, &request_key(request_id))
+        .await?
+        .filter(|e| e.rp_id == rp_id)
+        .ok_or_else(not_found)
+}
+
+pub async fn get(req: Request, env: &Env, request_id: &str) -> Answer {
+    let config = config::load(env)?;
+    let rp = auth::rp(&req, &config)?;
+    let entry = entry_of(env, rp.id(), request_id).await?;
+    let view: View = account::call(
+        env,
+        &entry.rp_id,
+        &entry.user_id,
+        &Command::RequestView {
+            request_id: request_id.to_owned(),
+            status_token_sha256: None,
+        },
+    )
+    .await?;
+    ok(&RequestStatus {
+        request_id: view.request_id,
+        kind: view.kind,
+        status: view.status,
+        created_at: view.created_at,
+        expires_at: view.expires_at,
+        decided_at: view.decided_at,
+        device_id: view.device_id,
+        reason: view.reason,
+        receipt: view.receipt,
+    })
+}
+
+/// `GET /v1/status/{request_id}` with `Authorization: Bearer <status_token>`: one request's
+/// status and nothing else.
+pub async fn status(req: Request, env: &Env, request_id: &str) -> Answer {
+    let header = req.headers().get("Authorization")?.unwrap_or_default();
+    let token = crate::auth::bearer(&header).ok_or_else(|| {
+        Failure::new(
+            ErrorCode::Unauthorized,
+            "send the status token as a Bearer token",
+        )
+    })?;
+    let not_found = || Failure::new(ErrorCode::NotFound, "no such request");
+    if !ids::is_valid_id(request_id) {
+        return Err(not_found());
+    }
+    let entry: RequestEntry = records::get(env, &request_key(request_id))
+        .await?
+        .ok_or_else(not_found)?;
+    let view: View = account::call(
+        env,
+        &entry.rp_id,
+        &entry.user_id,
+        &Command::RequestView {
+            request_id: request_id.to_owned(),
+            status_token_sha256: Some(token_digest(token)),
+        },
+    )
+    .await?;
+    ok(&StatusView {
+        status: view.status,
+        expires_at: view.expires_at,
+        binding_code: view.binding_code,
+        decided_at: view.decided_at,
+        reason: view.reason,
+    })
+}
+
+/// What the account keeps of a status token: its SHA-256, b64u.
+fn token_digest(token: &str) -> String {
+    b64u::encode(&Sha256::digest(token.as_bytes()))
+}
