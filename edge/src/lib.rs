@@ -14,6 +14,7 @@ mod records;
 mod router;
 mod routes_activations;
 mod routes_device_activation;
+mod routes_device_requests;
 mod routes_keys;
 mod routes_requests;
 mod rules_map;

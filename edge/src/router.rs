@@ -6,7 +6,10 @@ use assent_proto::api::ErrorCode;
 use worker::{Env, Method, Request, Response};
 
 use crate::http::{Answer, Failure};
-use crate::{health, routes_activations, routes_device_activation, routes_keys, routes_requests};
+use crate::{
+    health, routes_activations, routes_device_activation, routes_device_requests, routes_keys,
+    routes_requests,
+};
 
 /// Answers one request; every failure becomes its SPEC §11 JSON answer.
 pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
@@ -56,6 +59,21 @@ async fn dispatch(req: Request, env: Env) -> Answer {
         ["v1", "status", id] => match method {
             Method::Get => routes_requests::status(req, &env, id).await,
             _ => Err(not_allowed(&[Method::Get])),
+        },
+        ["v1", "device", device_id, "requests", request_id] => match method {
+            Method::Get => routes_device_requests::get(&env, device_id, request_id).await,
+            _ => Err(not_allowed(&[Method::Get])),
+        },
+        [
+            "v1",
+            "device",
+            device_id,
+            "requests",
+            request_id,
+            "decision",
+        ] => match method {
+            Method::Post => routes_device_requests::decide(req, &env, device_id, request_id).await,
+            _ => Err(not_allowed(&[Method::Post])),
         },
         _ => Err(Failure::new(
             ErrorCode::NotFound,

@@ -16,10 +16,12 @@ use worker::{
 };
 
 mod activation;
+mod decisions;
 mod record;
 mod requests;
 
 pub use activation::{Begun, Finish, Finished};
+pub use decisions::{Decide, Decided};
 use record::{AccountRecord, RECORD_KEY};
 pub use requests::{Create, Created, Final, PushJob, View};
 
@@ -49,6 +51,14 @@ pub enum Command {
     RequestView {
         request_id: String,
         status_token_sha256: Option<String>,
+    },
+    /// A device's decision on a request.
+    Decide(Decide),
+    /// What a device may see of a request (gateway mode): its status, if the device is
+    /// this account's.
+    DeviceView {
+        device_id: String,
+        request_id: String,
     },
     /// A push to this device was answered 404/410: poll-only until it re-registers.
     PushGone { device_id: String, push_seq: u64 },
@@ -169,6 +179,33 @@ impl Account {
                     .rules
                     .view(now, &request_id)
                     .map_err(|_| not_found())?;
+                (to_value(&requests::view(&record, view))?, false)
+            }
+            Command::Decide(decide) => {
+                let config = config::load(&self.env)?;
+                match decisions::decide(&mut record, &config, decide, now)? {
+                    decisions::Outcome::Recorded(decided) => (to_value(&decided)?, true),
+                    decisions::Outcome::BadAssertion { failure, locked } => {
+                        // The failure is counted (SPEC §10) even though the call is refused.
+                        storage.put(RECORD_KEY, &record).await?;
+                        for device_id in locked {
+                            worker::console_warn!("device {device_id} locked");
+                        }
+                        return Err(failure);
+                    }
+                }
+            }
+            Command::DeviceView {
+                device_id,
+                request_id,
+            } => {
+                if record.rules.device(&device_id).is_none() {
+                    return Err(Failure::new(ErrorCode::NotFound, "no such device"));
+                }
+                let view = record
+                    .rules
+                    .view(now, &request_id)
+                    .map_err(|_| Failure::new(ErrorCode::NotFound, "no such request"))?;
                 (to_value(&requests::view(&record, view))?, false)
             }
             Command::PushGone {
