@@ -18,6 +18,7 @@ mod routes_device_requests;
 mod routes_keys;
 mod routes_requests;
 mod rules_map;
+mod webhooks;
 
 pub use account::Account;
 
@@ -29,8 +30,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 #[event(queue)]
-async fn queue(batch: MessageBatch<serde_json::Value>, _env: Env, _ctx: Context) -> Result<()> {
-    // Webhook delivery arrives with the edge issue; until then a message is only acknowledged.
-    batch.ack_all();
-    Ok(())
+async fn queue(batch: MessageBatch<webhooks::Delivery>, env: Env, _ctx: Context) -> Result<()> {
+    webhooks::consume(batch, env).await
 }

@@ -56,6 +56,10 @@ async fn dispatch(req: Request, env: Env) -> Answer {
             Method::Get => routes_requests::get(req, &env, id).await,
             _ => Err(not_allowed(&[Method::Get])),
         },
+        ["v1", "requests", id, "cancel"] => match method {
+            Method::Post => routes_requests::cancel(req, &env, id).await,
+            _ => Err(not_allowed(&[Method::Post])),
+        },
         ["v1", "status", id] => match method {
             Method::Get => routes_requests::status(req, &env, id).await,
             _ => Err(not_allowed(&[Method::Get])),

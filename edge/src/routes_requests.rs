@@ -3,8 +3,8 @@
 
 use assent_config::{Config, RpConfig};
 use assent_proto::api::{
-    Bounds, CreateRequest, ErrorCode, PushPayload, RequestCreated, RequestStatus, Status,
-    StatusView,
+    Bounds, Cancelled, CreateRequest, ErrorCode, PushPayload, RequestCreated, RequestStatus,
+    Status, StatusView,
 };
 use assent_proto::content::RequestContent;
 use assent_proto::{b64u, ids};
@@ -215,6 +215,24 @@ pub async fn get(req: Request, env: &Env, request_id: &str) -> Answer {
         reason: view.reason,
         receipt: view.receipt,
     })
+}
+
+/// `POST /v1/requests/{request_id}/cancel`: `200 {status: "cancelled"}`, or `409` when
+/// the request is already final.
+pub async fn cancel(req: Request, env: &Env, request_id: &str) -> Answer {
+    let config = config::load(env)?;
+    let rp = auth::rp(&req, &config)?;
+    let entry = entry_of(env, rp.id(), request_id).await?;
+    account::call::<serde_json::Value>(
+        env,
+        &entry.rp_id,
+        &entry.user_id,
+        &Command::Cancel {
+            request_id: request_id.to_owned(),
+        },
+    )
+    .await?;
+    ok(&Cancelled::new())
 }
 
 /// `GET /v1/status/{request_id}` with `Authorization: Bearer <status_token>`: one request's

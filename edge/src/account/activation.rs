@@ -37,6 +37,8 @@ pub struct Finish {
 /// The answer to `FinishActivation`.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Finished {
+    pub activation_id: String,
+    pub device_id: String,
     pub user_name: String,
     pub display_name: String,
 }
@@ -181,9 +183,11 @@ pub fn finish(
         .activations
         .get_mut(&finish.activation_id)
         .ok_or_else(|| Failure::internal("activation", "vanished"))?;
-    entry.device_id = Some(finish.device_id);
+    entry.device_id = Some(finish.device_id.clone());
     entry.pending = None;
     Ok(Finished {
+        activation_id: finish.activation_id,
+        device_id: finish.device_id,
         user_name: entry.user_name.clone(),
         display_name: entry.display_name.clone(),
     })

@@ -17,16 +17,17 @@ use worker::{
 
 mod activation;
 mod decisions;
+mod events;
 mod record;
 mod requests;
 
 pub use activation::{Begun, Finish, Finished};
 pub use decisions::{Decide, Decided};
 use record::{AccountRecord, RECORD_KEY};
-pub use requests::{Create, Created, Final, PushJob, View};
+pub use requests::{Create, Created, PushJob, View};
 
 use crate::http::{Failure, json_response};
-use crate::{clock, config, rules_map};
+use crate::{clock, config, rules_map, webhooks};
 
 /// What the Worker asks of an account.
 #[derive(Debug, Serialize, Deserialize)]
@@ -52,6 +53,8 @@ pub enum Command {
         request_id: String,
         status_token_sha256: Option<String>,
     },
+    /// The RP withdraws a pending request.
+    Cancel { request_id: String },
     /// A device's decision on a request.
     Decide(Decide),
     /// What a device may see of a request (gateway mode): its status, if the device is
@@ -64,6 +67,14 @@ pub enum Command {
     PushGone { device_id: String, push_seq: u64 },
     /// Readiness probe: a storage round trip.
     Ping,
+}
+
+/// A command and the account it is for (the object learns its own identity from it).
+#[derive(Debug, Serialize, Deserialize)]
+struct Envelope {
+    rp_id: String,
+    user_id: String,
+    command: Command,
 }
 
 /// The answer to [`Command::ActivationStatus`].
@@ -87,18 +98,17 @@ impl DurableObject for Account {
 
     async fn alarm(&self) -> Result<Response> {
         match self.expire_due().await {
-            // Webhooks for the expired requests join with the webhook Queue.
-            Ok(_expired) => Response::ok("ok"),
+            Ok(()) => Response::ok("ok"),
             Err(failure) => failure.into_response(),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let command: Command = match req.json().await {
-            Ok(command) => command,
+        let envelope: Envelope = match req.json().await {
+            Ok(envelope) => envelope,
             Err(e) => return Failure::internal("account: bad command", e).into_response(),
         };
-        match self.apply(command).await {
+        match self.apply(envelope).await {
             Ok(value) => json_response(&value, 200),
             Err(failure) => failure.into_response(),
         }
@@ -106,10 +116,16 @@ impl DurableObject for Account {
 }
 
 impl Account {
-    async fn apply(&self, command: Command) -> std::result::Result<serde_json::Value, Failure> {
+    async fn apply(&self, envelope: Envelope) -> std::result::Result<serde_json::Value, Failure> {
         let storage = self.state.storage();
         let mut record: AccountRecord = storage.get(RECORD_KEY).await?.unwrap_or_default();
+        if record.rp_id.is_empty() {
+            record.rp_id = envelope.rp_id;
+            record.user_id = envelope.user_id;
+        }
+        let command = envelope.command;
         let now = clock::now();
+        let mut events = Vec::new();
         let (answer, changed) = match command {
             Command::Ping => (serde_json::json!({ "ok": true }), true),
             Command::CreateActivation {
@@ -152,13 +168,14 @@ impl Account {
             ),
             Command::FinishActivation(finish) => {
                 let config = config::load(&self.env)?;
-                (
-                    to_value(&activation::finish(&mut record, &config, finish, now)?)?,
-                    true,
-                )
+                let finished = activation::finish(&mut record, &config, finish, now)?;
+                events.extend(events::activation_completed(&record, &finished));
+                (to_value(&finished)?, true)
             }
             Command::CreateRequest(create) => {
-                (to_value(&requests::create(&mut record, create)?)?, true)
+                let created = requests::create(&mut record, create)?;
+                events.extend(events::finals(&record, now, &created.finals));
+                (to_value(&created)?, true)
             }
             Command::RequestView {
                 request_id,
@@ -181,16 +198,27 @@ impl Account {
                     .map_err(|_| not_found())?;
                 (to_value(&requests::view(&record, view))?, false)
             }
+            Command::Cancel { request_id } => {
+                let effects = record
+                    .rules
+                    .cancel(now, &request_id)
+                    .map_err(|e| rules_map::refusal(&e))?;
+                events.extend(events::finals(&record, now, &requests::finals(&effects)));
+                (serde_json::json!({ "status": "cancelled" }), true)
+            }
             Command::Decide(decide) => {
                 let config = config::load(&self.env)?;
                 match decisions::decide(&mut record, &config, decide, now)? {
-                    decisions::Outcome::Recorded(decided) => (to_value(&decided)?, true),
+                    decisions::Outcome::Recorded(decided) => {
+                        events.extend(events::finals(&record, now, &decided.finals));
+                        events.extend(events::devices_locked(&record, &decided.locked));
+                        (to_value(&decided)?, true)
+                    }
                     decisions::Outcome::BadAssertion { failure, locked } => {
                         // The failure is counted (SPEC §10) even though the call is refused.
                         storage.put(RECORD_KEY, &record).await?;
-                        for device_id in locked {
-                            worker::console_warn!("device {device_id} locked");
-                        }
+                        let events = events::devices_locked(&record, &locked);
+                        webhooks::enqueue(&self.env, &record.rp_id, events).await;
                         return Err(failure);
                     }
                 }
@@ -216,6 +244,9 @@ impl Account {
                     .rules
                     .mark_push_gone(&device_id, push_seq)
                     .map_err(|e| rules_map::refusal(&e))?;
+                if !effects.is_empty() {
+                    events.extend(events::push_gone(&record, &device_id));
+                }
                 (serde_json::json!({ "gone": !effects.is_empty() }), true)
             }
         };
@@ -225,6 +256,7 @@ impl Account {
             storage.put(RECORD_KEY, &record).await?;
             self.sync_alarm(&record).await?;
         }
+        webhooks::enqueue(&self.env, &record.rp_id, events).await;
         Ok(answer)
     }
 }
@@ -245,14 +277,18 @@ impl Account {
         Ok(())
     }
 
-    /// Expires what is due; the alarm is re-armed for the next expiry.
-    async fn expire_due(&self) -> std::result::Result<Vec<Final>, Failure> {
+    /// Expires what is due, re-arms the alarm for the next expiry, and sends the
+    /// `request.expired` webhooks (SPEC §9: expiry is detected by the edge itself).
+    async fn expire_due(&self) -> std::result::Result<(), Failure> {
         let storage = self.state.storage();
         let mut record: AccountRecord = storage.get(RECORD_KEY).await?.unwrap_or_default();
-        let effects = record.rules.on_alarm(clock::now());
+        let now = clock::now();
+        let effects = record.rules.on_alarm(now);
         storage.put(RECORD_KEY, &record).await?;
         self.sync_alarm(&record).await?;
-        Ok(requests::finals(&effects))
+        let events = events::finals(&record, now, &requests::finals(&effects));
+        webhooks::enqueue(&self.env, &record.rp_id, events).await;
+        Ok(())
     }
 }
 
@@ -277,7 +313,8 @@ pub async fn call<T: DeserializeOwned>(
     let stub = env
         .durable_object("ACCOUNT")?
         .get_by_name(&object_name(rp_id, user_id))?;
-    let body = serde_json::to_string(command).map_err(|e| Failure::internal("encode", e))?;
+    let envelope = serde_json::json!({ "rp_id": rp_id, "user_id": user_id, "command": command });
+    let body = serde_json::to_string(&envelope).map_err(|e| Failure::internal("encode", e))?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
     let request = Request::new_with_init("https://account/command", &init)?;

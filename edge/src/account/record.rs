@@ -12,6 +12,11 @@ pub const RECORD_KEY: &str = "account";
 /// The whole mutable state of one account.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct AccountRecord {
+    /// Whose account this is (learnt from the first command; names webhook events).
+    #[serde(default)]
+    pub rp_id: String,
+    #[serde(default)]
+    pub user_id: String,
     /// Requests, devices' counters and locks, budget, freeze (`pkg/rules`).
     #[serde(default)]
     pub rules: AccountState,

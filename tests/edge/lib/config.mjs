@@ -16,7 +16,7 @@ const scalar = () => {
 };
 
 /**
- * rps: [{id, name, mode, origins?, webhook_url?, limits?}]. Returns
+ * rps: [{id, name, mode, origins?, webhook_url?, webhook_secret?, limits?}]. Returns
  * {file, edgeOrigin, apiKeys: {rp_id: key}, webhookSecrets: {rp_id: secret}}.
  */
 export function writeTestConfig({ port, rps }) {
@@ -31,7 +31,7 @@ export function writeTestConfig({ port, rps }) {
       api_key_sha256: createHash('sha256').update(apiKey).digest('hex'),
     };
     if (rp.webhook_url) {
-      webhookSecrets[rp.id] = `whsec_${randomBytes(32).toString('base64url')}`;
+      webhookSecrets[rp.id] = rp.webhook_secret ?? `whsec_${randomBytes(32).toString('base64url')}`;
       entry.webhook_url = rp.webhook_url;
       entry.webhook_secret = webhookSecrets[rp.id];
     }

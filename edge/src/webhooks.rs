@@ -1,0 +1,163 @@
+//! Webhooks (SPEC §9): events go through the `WEBHOOKS` Queue and are delivered at least
+//! once, signed with `Assent-Signature`, retried with exponential backoff; after the last
+//! attempt the delivery goes to the dead-letter queue. Receivers dedupe by `id`.
+
+use assent_webhook::{Event, EventType, HEADER_NAME, sign};
+use serde::{Deserialize, Serialize};
+use worker::{
+    Env, Fetch, Headers, MessageExt, Method, Queue, QueueRetryOptionsBuilder, Request, RequestInit,
+};
+
+use crate::{clock, config};
+
+/// Delivery attempts before the dead-letter queue: backoff 1 s, 2 s, 4 s… capped at an
+/// hour, about five hours in all.
+pub const MAX_ATTEMPTS: u32 = 16;
+const MAX_DELAY_SECONDS: u32 = 3600;
+
+/// One event on its way to one RP. The event travels as its JSON text, so every attempt
+/// posts the same bytes (and the queue's structured clone cannot reshape it); the attempt
+/// travels with it because workers-rs 0.8.7 does not expose the runtime's count.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Delivery {
+    pub rp_id: String,
+    pub attempt: u32,
+    pub event_id: String,
+    pub body: String,
+}
+
+/// A new event (fresh id, created now) for `rp_id`.
+pub fn event(event_type: EventType, data: serde_json::Value) -> Option<Event> {
+    let id = clock::new_id().ok()?;
+    Some(Event {
+        id,
+        event_type,
+        created_at: clock::now(),
+        data,
+    })
+}
+
+/// Queues `events` for `rp_id`. A failure is logged: the state change that caused the event
+/// is already durable, and the RP can still read it with the status API.
+pub async fn enqueue(env: &Env, rp_id: &str, events: Vec<Event>) {
+    if events.is_empty() {
+        return;
+    }
+    let queue = match env.queue("WEBHOOKS") {
+        Ok(queue) => queue,
+        Err(e) => return worker::console_error!("webhooks: no queue: {e}"),
+    };
+    for event in events {
+        let body = match serde_json::to_string(&event) {
+            Ok(body) => body,
+            Err(e) => {
+                worker::console_error!("webhooks: encode {}: {e}", event.id);
+                continue;
+            }
+        };
+        let delivery = Delivery {
+            rp_id: rp_id.to_owned(),
+            attempt: 1,
+            event_id: event.id,
+            body,
+        };
+        if let Err(e) = queue.send(&delivery).await {
+            worker::console_error!("webhooks: enqueue {}: {e}", delivery.event_id);
+        }
+    }
+}
+
+fn backoff_seconds(attempt: u32) -> u32 {
+    2u32.saturating_pow(attempt.saturating_sub(1))
+        .min(MAX_DELAY_SECONDS)
+}
+
+/// The Queue consumer: delivers each message, re-queues a failure with the next delay.
+pub async fn consume(batch: worker::MessageBatch<Delivery>, env: Env) -> worker::Result<()> {
+    let config = match config::load(&env) {
+        Ok(config) => config,
+        Err(_) => {
+            // Misconfigured: let the runtime retry; the log names the problem.
+            batch.retry_all_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(60)
+                    .build(),
+            );
+            return Ok(());
+        }
+    };
+    let queue = env.queue("WEBHOOKS")?;
+    for message in batch.messages()? {
+        let delivery = message.body();
+        let Some(webhook) = config.rp_by_id(&delivery.rp_id).and_then(|rp| rp.webhook()) else {
+            message.ack(); // the RP has no webhook (any more): nothing to deliver
+            continue;
+        };
+        match post(webhook.url(), webhook.secret(), delivery.body.as_bytes()).await {
+            Ok(()) => message.ack(),
+            Err(why) => {
+                worker::console_warn!(
+                    "webhook {} to {} attempt {}: {why}",
+                    delivery.event_id,
+                    delivery.rp_id,
+                    delivery.attempt
+                );
+                requeue(&queue, &env, delivery).await;
+                message.ack();
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The next attempt after a delay, or the dead-letter queue after the last one.
+async fn requeue(queue: &Queue, env: &Env, delivery: &Delivery) {
+    let next = Delivery {
+        rp_id: delivery.rp_id.clone(),
+        attempt: delivery.attempt + 1,
+        event_id: delivery.event_id.clone(),
+        body: delivery.body.clone(),
+    };
+    let sent = if next.attempt > MAX_ATTEMPTS {
+        match env.queue("WEBHOOKS_DLQ") {
+            Ok(dlq) => dlq.send(&next).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        let message = worker::MessageBuilder::new(&next)
+            .delay_seconds(backoff_seconds(delivery.attempt))
+            .build();
+        queue.send(message).await
+    };
+    if let Err(e) = sent {
+        worker::console_error!("webhook {}: could not requeue: {e}", next.event_id);
+    }
+}
+
+/// One signed POST; any answer other than 2xx is a failure.
+async fn post(url: &str, secret: &[u8], body: &[u8]) -> Result<(), String> {
+    let signature = sign(secret, clock::now(), body);
+    let headers = Headers::new();
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|e| e.to_string())?;
+    headers
+        .set(HEADER_NAME, &signature)
+        .map_err(|e| e.to_string())?;
+    headers
+        .set("User-Agent", "Assent-Webhooks/1")
+        .map_err(|e| e.to_string())?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(js_sys::Uint8Array::from(body).into()));
+    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+    let response = Fetch::Request(request)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    match response.status_code() {
+        200..=299 => Ok(()),
+        status => Err(format!("answered {status}")),
+    }
+}
