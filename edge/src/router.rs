@@ -7,8 +7,8 @@ use worker::{Env, Method, Request, Response};
 
 use crate::http::{Answer, Failure};
 use crate::{
-    health, routes_activations, routes_device_activation, routes_device_requests, routes_keys,
-    routes_requests,
+    health, routes_activations, routes_device_activation, routes_device_requests, routes_inbox,
+    routes_keys, routes_requests,
 };
 
 /// Answers one request; every failure becomes its SPEC §11 JSON answer.
@@ -63,6 +63,14 @@ async fn dispatch(req: Request, env: Env) -> Answer {
         ["v1", "status", id] => match method {
             Method::Get => routes_requests::status(req, &env, id).await,
             _ => Err(not_allowed(&[Method::Get])),
+        },
+        ["v1", "device", device_id, "inbox", "challenge"] => match method {
+            Method::Post => routes_inbox::challenge(&env, device_id).await,
+            _ => Err(not_allowed(&[Method::Post])),
+        },
+        ["v1", "device", device_id, "inbox"] => match method {
+            Method::Post => routes_inbox::open(req, &env, device_id).await,
+            _ => Err(not_allowed(&[Method::Post])),
         },
         ["v1", "device", device_id, "requests", request_id] => match method {
             Method::Get => routes_device_requests::get(&env, device_id, request_id).await,

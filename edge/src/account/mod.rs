@@ -18,11 +18,13 @@ use worker::{
 mod activation;
 mod decisions;
 mod events;
+mod inbox;
 mod record;
 mod requests;
 
 pub use activation::{Begun, Finish, Finished};
 pub use decisions::{Decide, Decided};
+pub use inbox::{Issued, Opened};
 use record::{AccountRecord, RECORD_KEY};
 pub use requests::{Create, Created, PushJob, View};
 
@@ -52,6 +54,14 @@ pub enum Command {
     RequestView {
         request_id: String,
         status_token_sha256: Option<String>,
+    },
+    /// A single-use challenge for the device to open its inbox.
+    InboxChallenge { device_id: String },
+    /// The device answers the challenge: the pending requests, if the assertion verifies.
+    InboxOpen {
+        device_id: String,
+        challenge_id: String,
+        assertion: serde_json::Value,
     },
     /// The RP withdraws a pending request.
     Cancel { request_id: String },
@@ -197,6 +207,32 @@ impl Account {
                     .view(now, &request_id)
                     .map_err(|_| not_found())?;
                 (to_value(&requests::view(&record, view))?, false)
+            }
+            Command::InboxChallenge { device_id } => (
+                to_value(&inbox::challenge(&mut record, &device_id, now)?)?,
+                true,
+            ),
+            Command::InboxOpen {
+                device_id,
+                challenge_id,
+                assertion,
+            } => {
+                let config = config::load(&self.env)?;
+                match inbox::open(
+                    &mut record,
+                    &config,
+                    &device_id,
+                    &challenge_id,
+                    assertion,
+                    now,
+                ) {
+                    Ok(opened) => (to_value(&opened)?, true),
+                    Err(failure) => {
+                        // The challenge is spent even when the answer is refused.
+                        storage.put(RECORD_KEY, &record).await?;
+                        return Err(failure);
+                    }
+                }
             }
             Command::Cancel { request_id } => {
                 let effects = record

@@ -32,6 +32,18 @@ pub struct AccountRecord {
     /// The receipt of each decided request.
     #[serde(default)]
     pub receipts: BTreeMap<String, String>,
+    /// Outstanding secure-mode inbox challenges by id (single use, 2 minutes).
+    #[serde(default)]
+    pub inbox_challenges: BTreeMap<String, InboxChallenge>,
+}
+
+/// An inbox challenge issued to one device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InboxChallenge {
+    pub device_id: String,
+    /// b64u.
+    pub challenge: String,
+    pub expires_at: u64,
 }
 
 /// One activation code's life: pending, begun by a device, completed.
