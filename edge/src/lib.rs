@@ -15,6 +15,7 @@ mod router;
 mod routes_activations;
 mod routes_device_activation;
 mod routes_device_requests;
+mod routes_devices;
 mod routes_inbox;
 mod routes_keys;
 mod routes_requests;

@@ -7,8 +7,8 @@ use worker::{Env, Method, Request, Response};
 
 use crate::http::{Answer, Failure};
 use crate::{
-    health, routes_activations, routes_device_activation, routes_device_requests, routes_inbox,
-    routes_keys, routes_requests,
+    health, routes_activations, routes_device_activation, routes_device_requests, routes_devices,
+    routes_inbox, routes_keys, routes_requests,
 };
 
 /// Answers one request; every failure becomes its SPEC §11 JSON answer.
@@ -63,6 +63,22 @@ async fn dispatch(req: Request, env: Env) -> Answer {
         ["v1", "status", id] => match method {
             Method::Get => routes_requests::status(req, &env, id).await,
             _ => Err(not_allowed(&[Method::Get])),
+        },
+        ["v1", "device", device_id, "push"] => match method {
+            Method::Put => routes_devices::set_push(req, &env, device_id).await,
+            _ => Err(not_allowed(&[Method::Put])),
+        },
+        ["v1", "device", device_id, "deactivate"] => match method {
+            Method::Post => routes_devices::deactivate(req, &env, device_id).await,
+            _ => Err(not_allowed(&[Method::Post])),
+        },
+        ["v1", "users", user_id, "devices"] => match method {
+            Method::Get => routes_devices::list(req, &env, user_id).await,
+            _ => Err(not_allowed(&[Method::Get])),
+        },
+        ["v1", "users", user_id, "devices", device_id] => match method {
+            Method::Delete => routes_devices::remove(req, &env, user_id, device_id).await,
+            _ => Err(not_allowed(&[Method::Delete])),
         },
         ["v1", "device", device_id, "inbox", "challenge"] => match method {
             Method::Post => routes_inbox::challenge(&env, device_id).await,

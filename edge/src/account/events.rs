@@ -78,3 +78,8 @@ pub fn devices_locked(record: &AccountRecord, device_ids: &[String]) -> Vec<Even
 pub fn push_gone(record: &AccountRecord, device_id: &str) -> Option<Event> {
     device_event(record, EventType::DevicePushGone, device_id)
 }
+
+/// `device.removed`: by the RP, or deactivated from the device.
+pub fn device_removed(record: &AccountRecord, device_id: &str) -> Option<Event> {
+    device_event(record, EventType::DeviceRemoved, device_id)
+}

@@ -17,6 +17,7 @@ use worker::{
 
 mod activation;
 mod decisions;
+mod devices;
 mod events;
 mod inbox;
 mod record;
@@ -63,6 +64,14 @@ pub enum Command {
         challenge_id: String,
         assertion: serde_json::Value,
     },
+    /// The device re-registers its push subscription (sealed `{subscription, seq}`).
+    SetPush { device_id: String, sealed: String },
+    /// The device removes itself (sealed `{ts}`).
+    Deactivate { device_id: String, sealed: String },
+    /// The RP removes a device.
+    RemoveDevice { device_id: String },
+    /// The RP lists the account's devices.
+    ListDevices,
     /// The RP withdraws a pending request.
     Cancel { request_id: String },
     /// A device's decision on a request.
@@ -234,6 +243,35 @@ impl Account {
                     }
                 }
             }
+            Command::SetPush { device_id, sealed } => {
+                let config = config::load(&self.env)?;
+                let push = devices::set_push(&mut record, &config, &device_id, &sealed)?;
+                (
+                    serde_json::json!({ "device_id": device_id, "push": push }),
+                    true,
+                )
+            }
+            Command::Deactivate { device_id, sealed } => {
+                let config = config::load(&self.env)?;
+                devices::deactivate(&mut record, &config, &device_id, &sealed, now)?;
+                events.extend(events::device_removed(&record, &device_id));
+                (
+                    serde_json::json!({ "device_id": device_id, "status": "removed" }),
+                    true,
+                )
+            }
+            Command::RemoveDevice { device_id } => {
+                devices::remove(&mut record, &device_id)?;
+                events.extend(events::device_removed(&record, &device_id));
+                (
+                    serde_json::json!({ "device_id": device_id, "status": "removed" }),
+                    true,
+                )
+            }
+            Command::ListDevices => (
+                serde_json::json!({ "devices": devices::list(&record) }),
+                false,
+            ),
             Command::Cancel { request_id } => {
                 let effects = record
                     .rules
