@@ -62,6 +62,11 @@ async fn dispatch(req: Request, env: Env) -> Answer {
         },
         ["v1", "status", id] => match method {
             Method::Get => routes_requests::status(req, &env, id).await,
+            Method::Options => routes_requests::status_preflight(req, &env, id).await,
+            _ => Err(not_allowed(&[Method::Get])),
+        },
+        ["v1", "status", id, "live"] => match method {
+            Method::Get => routes_requests::live(req, &env, id).await,
             _ => Err(not_allowed(&[Method::Get])),
         },
         ["v1", "device", device_id, "push"] => match method {

@@ -12,10 +12,10 @@ use assent_rules::binding_code_from_random;
 use assent_webpush::PushOutcome;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use worker::{Env, Request};
+use worker::{Env, Headers, Request, RequestInit, Response};
 
 use crate::account::{self, Command, Create, Created, PushJob, View};
-use crate::http::{Answer, Failure, created, ok, read_valid};
+use crate::http::{Answer, Failure, created, json_response, ok, read_valid};
 use crate::records;
 use crate::{auth, clock, config, push};
 
@@ -235,6 +235,90 @@ pub async fn cancel(req: Request, env: &Env, request_id: &str) -> Answer {
     ok(&Cancelled::new())
 }
 
+/// The configured RP origin the request comes from, if it is one (CORS, SPEC §9).
+fn allowed_origin(req: &Request, rp: &RpConfig) -> Result<Option<String>, Failure> {
+    Ok(req
+        .headers()
+        .get("Origin")?
+        .filter(|origin| rp.allows_origin(origin)))
+}
+
+/// Adds CORS headers for `origin` (only ever one of the RP's configured origins).
+fn with_cors(mut response: Response, origin: Option<String>) -> Answer {
+    if let Some(origin) = origin {
+        let headers = response.headers_mut();
+        headers.set("Access-Control-Allow-Origin", &origin)?;
+        headers.set("Vary", "Origin")?;
+    }
+    Ok(response)
+}
+
+/// `OPTIONS /v1/status/{request_id}`: the CORS preflight, for the RP's origins only.
+pub async fn status_preflight(req: Request, env: &Env, request_id: &str) -> Answer {
+    let config = config::load(env)?;
+    let entry = stored_entry(env, request_id).await?;
+    let rp = config
+        .rp_by_id(&entry.rp_id)
+        .ok_or_else(|| Failure::new(ErrorCode::NotFound, "no such request"))?;
+    let origin = allowed_origin(&req, rp)?
+        .ok_or_else(|| Failure::new(ErrorCode::Forbidden, "origin not allowed"))?;
+    let mut response = Response::empty()?.with_status(204);
+    let headers = response.headers_mut();
+    headers.set("Access-Control-Allow-Methods", "GET")?;
+    headers.set("Access-Control-Allow-Headers", "Authorization")?;
+    headers.set("Access-Control-Max-Age", "600")?;
+    with_cors(response, Some(origin))
+}
+
+async fn stored_entry(env: &Env, request_id: &str) -> Result<RequestEntry, Failure> {
+    let not_found = || Failure::new(ErrorCode::NotFound, "no such request");
+    if !ids::is_valid_id(request_id) {
+        return Err(not_found());
+    }
+    records::get(env, &request_key(request_id))
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// `GET /v1/status/{request_id}/live?token=<status_token>`: a WebSocket that sends the
+/// status object now and on every change. The page's origin must be one of the RP's.
+pub async fn live(req: Request, env: &Env, request_id: &str) -> Answer {
+    let upgrade = req.headers().get("Upgrade")?.unwrap_or_default();
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return Err(Failure::new(
+            ErrorCode::InvalidRequest,
+            "this endpoint is a WebSocket (Upgrade: websocket)",
+        ));
+    }
+    let url = req.url()?;
+    let token = url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| Failure::new(ErrorCode::Unauthorized, "missing ?token="))?;
+    let config = config::load(env)?;
+    let entry = stored_entry(env, request_id).await?;
+    let rp = config
+        .rp_by_id(&entry.rp_id)
+        .ok_or_else(|| Failure::new(ErrorCode::NotFound, "no such request"))?;
+    // Browsers always send Origin on a WebSocket: refuse other sites' pages (CSWSH).
+    if req.headers().get("Origin")?.is_some() && allowed_origin(&req, rp)?.is_none() {
+        return Err(Failure::new(ErrorCode::Forbidden, "origin not allowed"));
+    }
+    let headers = Headers::new();
+    headers.set("Upgrade", "websocket")?;
+    let mut init = RequestInit::new();
+    init.with_headers(headers);
+    let target = format!(
+        "https://account/live?request_id={request_id}&token_sha256={}",
+        token_digest(&token)
+    );
+    let stub = account::stub(env, &entry.rp_id, &entry.user_id)?;
+    Ok(stub
+        .fetch_with_request(Request::new_with_init(&target, &init)?)
+        .await?)
+}
+
 /// `GET /v1/status/{request_id}` with `Authorization: Bearer <status_token>`: one request's
 /// status and nothing else.
 pub async fn status(req: Request, env: &Env, request_id: &str) -> Answer {
@@ -245,13 +329,7 @@ pub async fn status(req: Request, env: &Env, request_id: &str) -> Answer {
             "send the status token as a Bearer token",
         )
     })?;
-    let not_found = || Failure::new(ErrorCode::NotFound, "no such request");
-    if !ids::is_valid_id(request_id) {
-        return Err(not_found());
-    }
-    let entry: RequestEntry = records::get(env, &request_key(request_id))
-        .await?
-        .ok_or_else(not_found)?;
+    let entry = stored_entry(env, request_id).await?;
     let view: View = account::call(
         env,
         &entry.rp_id,
@@ -262,13 +340,21 @@ pub async fn status(req: Request, env: &Env, request_id: &str) -> Answer {
         },
     )
     .await?;
-    ok(&StatusView {
-        status: view.status,
-        expires_at: view.expires_at,
-        binding_code: view.binding_code,
-        decided_at: view.decided_at,
-        reason: view.reason,
-    })
+    let origin = match config::load(env)?.rp_by_id(&entry.rp_id) {
+        Some(rp) => allowed_origin(&req, rp)?,
+        None => None,
+    };
+    let response = json_response(
+        &StatusView {
+            status: view.status,
+            expires_at: view.expires_at,
+            binding_code: view.binding_code,
+            decided_at: view.decided_at,
+            reason: view.reason,
+        },
+        200,
+    )?;
+    with_cors(response, origin)
 }
 
 /// What the account keeps of a status token: its SHA-256, b64u.

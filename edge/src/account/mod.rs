@@ -20,6 +20,7 @@ mod decisions;
 mod devices;
 mod events;
 mod inbox;
+mod live;
 mod record;
 mod requests;
 
@@ -122,7 +123,40 @@ impl DurableObject for Account {
         }
     }
 
+    async fn websocket_message(
+        &self,
+        _ws: worker::WebSocket,
+        _message: worker::WebSocketIncomingMessage,
+    ) -> Result<()> {
+        Ok(()) // the widget only listens
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: worker::WebSocket,
+        code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> Result<()> {
+        let code = u16::try_from(code)
+            .ok()
+            .filter(|c| *c != 1005 && *c != 1006);
+        let _ = ws.close(code, Some("bye"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: worker::WebSocket, _error: worker::Error) -> Result<()> {
+        let _ = ws.close(Some(1011), Some("error"));
+        Ok(())
+    }
+
     async fn fetch(&self, mut req: Request) -> Result<Response> {
+        if req.path() == "/live" {
+            return match live::accept(&self.state, &req).await {
+                Ok(response) => Ok(response),
+                Err(failure) => failure.into_response(),
+            };
+        }
         let envelope: Envelope = match req.json().await {
             Ok(envelope) => envelope,
             Err(e) => return Failure::internal("account: bad command", e).into_response(),
@@ -145,6 +179,7 @@ impl Account {
         let command = envelope.command;
         let now = clock::now();
         let mut events = Vec::new();
+        let mut finals = Vec::new();
         let (answer, changed) = match command {
             Command::Ping => (serde_json::json!({ "ok": true }), true),
             Command::CreateActivation {
@@ -193,7 +228,7 @@ impl Account {
             }
             Command::CreateRequest(create) => {
                 let created = requests::create(&mut record, create)?;
-                events.extend(events::finals(&record, now, &created.finals));
+                finals.extend(created.finals.iter().cloned());
                 (to_value(&created)?, true)
             }
             Command::RequestView {
@@ -277,14 +312,14 @@ impl Account {
                     .rules
                     .cancel(now, &request_id)
                     .map_err(|e| rules_map::refusal(&e))?;
-                events.extend(events::finals(&record, now, &requests::finals(&effects)));
+                finals.extend(requests::finals(&effects));
                 (serde_json::json!({ "status": "cancelled" }), true)
             }
             Command::Decide(decide) => {
                 let config = config::load(&self.env)?;
                 match decisions::decide(&mut record, &config, decide, now)? {
                     decisions::Outcome::Recorded(decided) => {
-                        events.extend(events::finals(&record, now, &decided.finals));
+                        finals.extend(decided.finals.iter().cloned());
                         events.extend(events::devices_locked(&record, &decided.locked));
                         (to_value(&decided)?, true)
                     }
@@ -330,12 +365,27 @@ impl Account {
             storage.put(RECORD_KEY, &record).await?;
             self.sync_alarm(&record).await?;
         }
+        events.extend(events::finals(&record, now, &finals));
+        self.broadcast(&record, now, &finals);
         webhooks::enqueue(&self.env, &record.rp_id, events).await;
         Ok(answer)
     }
 }
 
 impl Account {
+    /// Sends each final status to the widgets watching that request (SPEC §9).
+    fn broadcast(&self, record: &AccountRecord, now: u64, finals: &[requests::Final]) {
+        for f in finals {
+            let Some(text) = live::status_text(record, now, &f.request_id) else {
+                continue;
+            };
+            for socket in self.state.get_websockets_with_tag(&f.request_id) {
+                // A socket that closed meanwhile is the runtime's to clean up.
+                let _ = socket.send_with_str(&text);
+            }
+        }
+    }
+
     /// One alarm, at the earliest pending expiry (SPEC §9: expiry is detected by the edge).
     async fn sync_alarm(&self, record: &AccountRecord) -> std::result::Result<(), Failure> {
         let storage = self.state.storage();
@@ -360,7 +410,9 @@ impl Account {
         let effects = record.rules.on_alarm(now);
         storage.put(RECORD_KEY, &record).await?;
         self.sync_alarm(&record).await?;
-        let events = events::finals(&record, now, &requests::finals(&effects));
+        let finals = requests::finals(&effects);
+        self.broadcast(&record, now, &finals);
+        let events = events::finals(&record, now, &finals);
         webhooks::enqueue(&self.env, &record.rp_id, events).await;
         Ok(())
     }
@@ -376,6 +428,13 @@ fn object_name(rp_id: &str, user_id: &str) -> String {
     format!("{rp_id}:{user_id}")
 }
 
+/// The account object of `(rp_id, user_id)`.
+pub fn stub(env: &Env, rp_id: &str, user_id: &str) -> std::result::Result<worker::Stub, Failure> {
+    Ok(env
+        .durable_object("ACCOUNT")?
+        .get_by_name(&object_name(rp_id, user_id))?)
+}
+
 /// Sends `command` to the account `(rp_id, user_id)` and decodes its answer; an error
 /// answer comes back as the same SPEC §11 failure.
 pub async fn call<T: DeserializeOwned>(
@@ -384,9 +443,7 @@ pub async fn call<T: DeserializeOwned>(
     user_id: &str,
     command: &Command,
 ) -> std::result::Result<T, Failure> {
-    let stub = env
-        .durable_object("ACCOUNT")?
-        .get_by_name(&object_name(rp_id, user_id))?;
+    let stub = stub(env, rp_id, user_id)?;
     let envelope = serde_json::json!({ "rp_id": rp_id, "user_id": user_id, "command": command });
     let body = serde_json::to_string(&envelope).map_err(|e| Failure::internal("encode", e))?;
     let mut init = RequestInit::new();

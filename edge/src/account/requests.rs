@@ -33,7 +33,7 @@ pub struct PushJob {
 }
 
 /// A request that became final (for webhooks and the widget).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Final {
     pub request_id: String,
     pub status: Status,
