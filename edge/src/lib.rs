@@ -9,7 +9,9 @@ mod clock;
 mod config;
 mod health;
 mod http;
+mod notifier;
 mod push;
+mod queue;
 mod records;
 mod router;
 mod routes_activations;
@@ -32,6 +34,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 #[event(queue)]
-async fn queue(batch: MessageBatch<webhooks::Delivery>, env: Env, _ctx: Context) -> Result<()> {
-    webhooks::consume(batch, env).await
+async fn queue(batch: MessageBatch<queue::Job>, env: Env, _ctx: Context) -> Result<()> {
+    queue::consume(batch, env).await
 }

@@ -3,21 +3,20 @@
 
 use assent_config::{Config, RpConfig};
 use assent_proto::api::{
-    Bounds, Cancelled, CreateRequest, ErrorCode, PushPayload, RequestCreated, RequestStatus,
-    Status, StatusView,
+    Bounds, Cancelled, CreateRequest, ErrorCode, RequestCreated, RequestStatus, Status, StatusView,
 };
 use assent_proto::content::RequestContent;
 use assent_proto::{b64u, ids};
 use assent_rules::binding_code_from_random;
-use assent_webpush::PushOutcome;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use worker::{Env, Headers, Request, RequestInit, Response};
 
-use crate::account::{self, Command, Create, Created, PushJob, View};
+use crate::account::{self, Command, Create, Created, View};
 use crate::http::{Answer, Failure, created, json_response, ok, read_valid};
+use crate::notifier::{self, Target};
 use crate::records;
-use crate::{auth, clock, config, push};
+use crate::{auth, clock, config};
 
 /// How long a request's record outlives its expiry, for late status reads.
 const RETENTION_SECONDS: u64 = 86_400;
@@ -94,7 +93,7 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
     )
     .await?;
 
-    let notified = notify(env, &config, rp, &body.user_id, &outcome, now).await;
+    let notified = notify(env, &config, rp, &body.user_id, &outcome).await;
     created(&RequestCreated {
         request_id,
         status: Status::Pending,
@@ -109,72 +108,33 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
 }
 
 /// Pushes the new request to every device with a subscription, in parallel; how many the
-/// push services accepted. A `404`/`410` makes the device poll-only (SPEC §6).
+/// push services accepted (retries and gone subscriptions are followed up by `notifier`).
 async fn notify(
     env: &Env,
     config: &Config,
     rp: &RpConfig,
     user_id: &str,
     created: &Created,
-    now: u64,
 ) -> u32 {
     let view = &created.view;
-    let ttl = u32::try_from(view.expires_at.saturating_sub(now)).unwrap_or(u32::MAX);
-    let sends = created.pushes.iter().map(|job| async move {
-        let outcome = send_one(config, rp, user_id, view, job, ttl).await;
-        if let Ok(PushOutcome::Gone) = outcome {
-            let gone = Command::PushGone {
-                device_id: job.device_id.clone(),
-                push_seq: job.push_seq,
-            };
-            if let Err(e) = account::call::<serde_json::Value>(env, rp.id(), user_id, &gone).await {
-                worker::console_error!("push gone: {}", e.body);
-            }
-        }
-        match outcome {
-            Ok(PushOutcome::Delivered) => 1,
-            Ok(other) => {
-                worker::console_warn!("push to a device of {}: {other:?}", rp.id());
-                0
-            }
-            Err(e) => {
-                worker::console_error!("push: {}", e.body);
-                0
-            }
-        }
+    let pushes = created.pushes.iter().map(|job| {
+        let target = Target {
+            rp_id: rp.id().to_owned(),
+            user_id: user_id.to_owned(),
+            device_id: job.device_id.clone(),
+            request_id: view.request_id.clone(),
+            kind: view.kind,
+            expires_at: view.expires_at,
+            push_seq: job.push_seq,
+            subscription: job.subscription.clone(),
+            attempt: 1,
+        };
+        async move { u32::from(notifier::push(env, config, &target).await) }
     });
-    futures_util::future::join_all(sends)
+    futures_util::future::join_all(pushes)
         .await
         .into_iter()
         .sum()
-}
-
-async fn send_one(
-    config: &Config,
-    rp: &RpConfig,
-    user_id: &str,
-    view: &View,
-    job: &PushJob,
-    ttl: u32,
-) -> Result<PushOutcome, Failure> {
-    let payload = PushPayload::new(
-        config.edge_origin(),
-        rp.name(),
-        &job.device_id,
-        &view.request_id,
-        view.kind,
-        view.expires_at,
-    )
-    .to_bytes()
-    .map_err(|e| Failure::internal("push payload", e))?;
-    push::send(
-        config,
-        &job.subscription,
-        &payload,
-        ttl,
-        push::topic(rp.id(), user_id)?,
-    )
-    .await
 }
 
 /// The request `request_id` of the calling RP, or `404` (another RP's request is answered

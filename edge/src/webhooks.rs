@@ -2,13 +2,13 @@
 //! once, signed with `Assent-Signature`, retried with exponential backoff; after the last
 //! attempt the delivery goes to the dead-letter queue. Receivers dedupe by `id`.
 
+use assent_config::Config;
 use assent_webhook::{Event, EventType, HEADER_NAME, sign};
 use serde::{Deserialize, Serialize};
-use worker::{
-    Env, Fetch, Headers, MessageExt, Method, Queue, QueueRetryOptionsBuilder, Request, RequestInit,
-};
+use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
 
-use crate::{clock, config};
+use crate::clock;
+use crate::queue::{self, Job};
 
 /// Delivery attempts before the dead-letter queue: backoff 1 s, 2 s, 4 s… capped at an
 /// hour, about five hours in all.
@@ -18,7 +18,7 @@ const MAX_DELAY_SECONDS: u32 = 3600;
 /// One event on its way to one RP. The event travels as its JSON text, so every attempt
 /// posts the same bytes (and the queue's structured clone cannot reshape it); the attempt
 /// travels with it because workers-rs 0.8.7 does not expose the runtime's count.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Delivery {
     pub rp_id: String,
     pub attempt: u32,
@@ -43,10 +43,6 @@ pub async fn enqueue(env: &Env, rp_id: &str, events: Vec<Event>) {
     if events.is_empty() {
         return;
     }
-    let queue = match env.queue("WEBHOOKS") {
-        Ok(queue) => queue,
-        Err(e) => return worker::console_error!("webhooks: no queue: {e}"),
-    };
     for event in events {
         let body = match serde_json::to_string(&event) {
             Ok(body) => body,
@@ -61,7 +57,7 @@ pub async fn enqueue(env: &Env, rp_id: &str, events: Vec<Event>) {
             event_id: event.id,
             body,
         };
-        if let Err(e) = queue.send(&delivery).await {
+        if let Err(e) = queue::send(env, &Job::Webhook(delivery.clone()), 0).await {
             worker::console_error!("webhooks: enqueue {}: {e}", delivery.event_id);
         }
     }
@@ -72,46 +68,24 @@ fn backoff_seconds(attempt: u32) -> u32 {
         .min(MAX_DELAY_SECONDS)
 }
 
-/// The Queue consumer: delivers each message, re-queues a failure with the next delay.
-pub async fn consume(batch: worker::MessageBatch<Delivery>, env: Env) -> worker::Result<()> {
-    let config = match config::load(&env) {
-        Ok(config) => config,
-        Err(_) => {
-            // Misconfigured: let the runtime retry; the log names the problem.
-            batch.retry_all_with_options(
-                &QueueRetryOptionsBuilder::new()
-                    .with_delay_seconds(60)
-                    .build(),
-            );
-            return Ok(());
-        }
+/// Delivers one event; a failure is queued again with the next delay.
+pub async fn deliver(env: &Env, config: &Config, delivery: &Delivery) {
+    let Some(webhook) = config.rp_by_id(&delivery.rp_id).and_then(|rp| rp.webhook()) else {
+        return; // the RP has no webhook (any more): nothing to deliver
     };
-    let queue = env.queue("WEBHOOKS")?;
-    for message in batch.messages()? {
-        let delivery = message.body();
-        let Some(webhook) = config.rp_by_id(&delivery.rp_id).and_then(|rp| rp.webhook()) else {
-            message.ack(); // the RP has no webhook (any more): nothing to deliver
-            continue;
-        };
-        match post(webhook.url(), webhook.secret(), delivery.body.as_bytes()).await {
-            Ok(()) => message.ack(),
-            Err(why) => {
-                worker::console_warn!(
-                    "webhook {} to {} attempt {}: {why}",
-                    delivery.event_id,
-                    delivery.rp_id,
-                    delivery.attempt
-                );
-                requeue(&queue, &env, delivery).await;
-                message.ack();
-            }
-        }
+    if let Err(why) = post(webhook.url(), webhook.secret(), delivery.body.as_bytes()).await {
+        worker::console_warn!(
+            "webhook {} to {} attempt {}: {why}",
+            delivery.event_id,
+            delivery.rp_id,
+            delivery.attempt
+        );
+        requeue(env, delivery).await;
     }
-    Ok(())
 }
 
 /// The next attempt after a delay, or the dead-letter queue after the last one.
-async fn requeue(queue: &Queue, env: &Env, delivery: &Delivery) {
+async fn requeue(env: &Env, delivery: &Delivery) {
     let next = Delivery {
         rp_id: delivery.rp_id.clone(),
         attempt: delivery.attempt + 1,
@@ -124,10 +98,12 @@ async fn requeue(queue: &Queue, env: &Env, delivery: &Delivery) {
             Err(e) => Err(e),
         }
     } else {
-        let message = worker::MessageBuilder::new(&next)
-            .delay_seconds(backoff_seconds(delivery.attempt))
-            .build();
-        queue.send(message).await
+        queue::send(
+            env,
+            &Job::Webhook(next.clone()),
+            backoff_seconds(delivery.attempt),
+        )
+        .await
     };
     if let Err(e) = sent {
         worker::console_error!("webhook {}: could not requeue: {e}", next.event_id);

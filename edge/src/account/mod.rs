@@ -28,7 +28,7 @@ pub use activation::{Begun, Finish, Finished};
 pub use decisions::{Decide, Decided};
 pub use inbox::{Issued, Opened};
 use record::{AccountRecord, RECORD_KEY};
-pub use requests::{Create, Created, PushJob, View};
+pub use requests::{Create, Created, View};
 
 use crate::http::{Failure, json_response};
 use crate::{clock, config, rules_map, webhooks};
@@ -82,6 +82,13 @@ pub enum Command {
     DeviceView {
         device_id: String,
         request_id: String,
+    },
+    /// Whether a queued push retry is still wanted: the request pending, the device still
+    /// on the subscription the push was for.
+    PushStillWanted {
+        device_id: String,
+        request_id: String,
+        push_seq: u64,
     },
     /// A push to this device was answered 404/410: poll-only until it re-registers.
     PushGone { device_id: String, push_seq: u64 },
@@ -344,6 +351,23 @@ impl Account {
                     .view(now, &request_id)
                     .map_err(|_| Failure::new(ErrorCode::NotFound, "no such request"))?;
                 (to_value(&requests::view(&record, view))?, false)
+            }
+            Command::PushStillWanted {
+                device_id,
+                request_id,
+                push_seq,
+            } => {
+                let pending = record
+                    .rules
+                    .view(now, &request_id)
+                    .is_ok_and(|v| v.status == assent_rules::Status::Pending);
+                let same_subscription = record.rules.device(&device_id).is_some_and(|d| {
+                    d.push_seq == push_seq && d.push == assent_rules::PushState::Active
+                });
+                (
+                    serde_json::json!({ "wanted": pending && same_subscription }),
+                    false,
+                )
             }
             Command::PushGone {
                 device_id,
