@@ -15,8 +15,9 @@ PORT="$PORT" bash scripts/dev-vars.sh
 cat <<MSG
 
   Assent is starting on http://localhost:${PORT}
-  What exists so far: the edge skeleton (GET /healthz). The RP API, the PWA, the widget and
-  the demo website arrive with the next issues.
+  What exists so far: the edge — the RP API, the device API, receipts and the JWK Set,
+  webhooks, the widget's status API (README: "For integrators" walks through it with curl).
+  The PWA, widget.js and the demo website arrive with the next issues.
   Stop with Ctrl-C.
 
 MSG
