@@ -16,7 +16,12 @@ test('GET /healthz answers ok once KV, the Durable Object and the Queue answer',
   });
 });
 
-test('an unknown path is not found', async () => {
-  const r = await fetch(`${edge.url}/no-such-path`);
-  assert.equal(r.status, 404);
+test('an unknown API path is a JSON 404; other paths serve the app (hash routes)', async () => {
+  const api = await fetch(`${edge.url}/v1/no-such-path`);
+  assert.equal(api.status, 404);
+  assert.equal((await api.json()).error.code, 'not_found');
+  const app = await fetch(`${edge.url}/some/page`);
+  assert.equal(app.status, 200);
+  assert.match(app.headers.get('content-type'), /text\/html/);
+  assert.match(await app.text(), /<title>Assent<\/title>/);
 });
