@@ -53,11 +53,17 @@ async function jwks() {
   return jose.createLocalJWKSet(await (await fetch(`${edge.url}/.well-known/jwks.json`)).json());
 }
 
-test('Push and Login approved with the right code; the receipt verifies both ways', async () => {
-  const device = await enrolled('demo', 'alice');
-  const { created, request, numberMatching } = await pending('demo', 'alice', device);
-  assert.equal(numberMatching, true);
-  const r = await device.decide(created.request_id, { request, decision: 'approve', binding_code: created.binding_code });
+for (const kind of ['login', 'sign']) test(`Push and ${kind === 'login' ? 'Login' : 'Sign'} approved; the receipt verifies both ways`, async () => {
+  const user = `alice-${kind}`;
+  const device = await enrolled('demo', user);
+  const { created, request, numberMatching } = await pending('demo', user, device, kind === 'login' ? loginBody(user) : signBody(user));
+  assert.equal(numberMatching, kind === 'login');
+  if (kind === 'sign') {
+    assert.deepEqual(request.fields, signBody(user).fields, 'every field shown as the RP sent it');
+    assert.equal(created.binding_code, null);
+  }
+  const code = created.binding_code ?? undefined;
+  const r = await device.decide(created.request_id, { request, decision: 'approve', binding_code: code });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.body.status, 'approved');
 
@@ -72,16 +78,16 @@ test('Push and Login approved with the right code; the receipt verifies both way
     issuer: edge.config.edgeOrigin, audience: 'demo', typ: 'assent-receipt+jwt', algorithms: ['ES256'],
   });
   assert.equal(protectedHeader.alg, 'ES256');
-  assert.equal(payload.sub, 'alice');
+  assert.equal(payload.sub, user);
   assert.equal(payload.jti, created.request_id);
   assert.deepEqual(payload.request, request);
   assert.equal(payload.decision, 'approve');
-  assert.equal(payload.binding_code, created.binding_code);
+  assert.equal(payload.binding_code, code);
   assert.equal(payload.device.id, device.deviceId);
 
   // (2) Without trusting the edge: the statement recomputed, the assertion checked with the
   // device key the RP recorded (here: the key the device created).
-  const statement = { v: 1, request_hash: device.requestHash(payload.request), decision: 'approve', binding_code: created.binding_code };
+  const statement = { v: 1, request_hash: device.requestHash(payload.request), decision: 'approve', binding_code: code };
   const clientData = JSON.parse(Buffer.from(payload.webauthn.client_data_json, 'base64url'));
   assert.equal(clientData.type, 'webauthn.get');
   assert.equal(clientData.origin, edge.config.edgeOrigin);
