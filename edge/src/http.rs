@@ -14,6 +14,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 pub struct Failure {
     pub body: ErrorBody,
     pub retry_after: Option<u64>,
+    /// Headers HTTP requires with some statuses (`Allow` on 405, `WWW-Authenticate` on 401).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Failure {
@@ -21,7 +23,13 @@ impl Failure {
         Self {
             body: ErrorBody::new(code, message),
             retry_after: None,
+            headers: Vec::new(),
         }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
     }
 
     pub fn with_retry_after(mut self, seconds: u64) -> Self {
@@ -44,6 +52,15 @@ impl Failure {
                 .headers_mut()
                 .set("Retry-After", &seconds.to_string())?;
         }
+        for (name, value) in &self.headers {
+            response.headers_mut().set(name, value)?;
+        }
+        // RFC 9110 §11.6.1: a 401 names its scheme. Every credential here is a bearer token.
+        if status == 401 {
+            response
+                .headers_mut()
+                .set("WWW-Authenticate", "Bearer realm=\"assent\"")?;
+        }
         Ok(response)
     }
 }
@@ -53,6 +70,7 @@ impl From<ErrorBody> for Failure {
         Self {
             body,
             retry_after: None,
+            headers: Vec::new(),
         }
     }
 }

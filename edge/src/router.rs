@@ -63,7 +63,7 @@ async fn dispatch(req: Request, env: Env) -> Answer {
         ["v1", "status", id] => match method {
             Method::Get => routes_requests::status(req, &env, id).await,
             Method::Options => routes_requests::status_preflight(req, &env, id).await,
-            _ => Err(not_allowed(&[Method::Get])),
+            _ => Err(not_allowed(&[Method::Get, Method::Options])),
         },
         ["v1", "status", id, "live"] => match method {
             Method::Get => routes_requests::live(req, &env, id).await,
@@ -121,4 +121,5 @@ fn not_allowed(allowed: &[Method]) -> Failure {
         ErrorCode::MethodNotAllowed,
         format!("allowed methods: {}", list.join(", ")),
     )
+    .with_header("Allow", list.join(", "))
 }

@@ -69,7 +69,9 @@ test('RP authentication: missing, malformed and wrong API keys are 401', async (
   await expectError(await api('/v1/activations', {
     key: null, method: 'POST', body, headers: { Authorization: `Basic ${edge.config.apiKeys.demo}` },
   }), 401, 'unauthorized');
-  await expectError(await api('/v1/activations/AAAAAAAAAAAAAAAAAAAAAA', { key: null }), 401, 'unauthorized');
+  const noKey = await api('/v1/activations/AAAAAAAAAAAAAAAAAAAAAA', { key: null });
+  assert.match(noKey.headers.get('www-authenticate'), /^Bearer/);
+  await expectError(noKey, 401, 'unauthorized');
 });
 
 test('bodies: JSON only (415), at most 16 KiB (413), well-formed (400), no unknown members (400)', async () => {
@@ -91,7 +93,9 @@ test('bodies: JSON only (415), at most 16 KiB (413), well-formed (400), no unkno
 
 test('unknown paths are 404 and wrong methods 405, as JSON errors', async () => {
   await expectError(await api('/v1/nothing-here'), 404, 'not_found');
-  await expectError(await api('/v1/activations'), 405, 'method_not_allowed');
+  const wrongMethod = await api('/v1/activations');
+  assert.equal(wrongMethod.headers.get('allow'), 'POST');
+  await expectError(wrongMethod, 405, 'method_not_allowed');
   await expectError(await api('/v1/activations/AAAAAAAAAAAAAAAAAAAAAA', { method: 'DELETE' }), 405, 'method_not_allowed');
   await expectError(await api('/healthz', { method: 'POST', body: {} }), 405, 'method_not_allowed');
 });

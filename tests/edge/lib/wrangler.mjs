@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { writeTestConfig } from './config.mjs';
+import { installConformance } from './conformance.mjs';
 
 /** Two RPs as in `make dev`: `demo` (gateway) and `demo-secure` (secure). */
 export const DEFAULT_RPS = [
@@ -32,6 +33,11 @@ export function freePort() {
  * Returns {url, port, config, stop(), logs()}; url uses `localhost` (WebAuthn refuses IP
  * addresses). The configuration is always a fresh one from lib/config.mjs (`rps` as there),
  * so a developer's .dev.vars never leaks into a test.
+ *
+ * Once the edge is up, every answer it gives to this process's fetch is checked against
+ * docs/openapi.json (lib/conformance.mjs); `stop()` prints what was checked and any
+ * violation, and a violation makes the test file fail (exit code 1: a throw from `stop()`
+ * in an `after` hook would skip the hook's other clean-ups and leave the file hanging).
  */
 export async function startWrangler({ port, rps = DEFAULT_RPS, vars = {}, timeoutMs = 60_000 } = {}) {
   port ??= await freePort();
@@ -53,17 +59,22 @@ export async function startWrangler({ port, rps = DEFAULT_RPS, vars = {}, timeou
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });
   const url = `http://localhost:${port}`;
+  let conformance = null;
   const stop = () => {
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
     rmSync(persist, { recursive: true, force: true });
     rmSync(dirname(config.file), { recursive: true, force: true });
+    conformance?.report();
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
       const r = await fetch(`${url}/healthz`);
-      if (r.ok) return { url, port, config, stop, logs: () => output };
+      if (r.ok) {
+        conformance = installConformance(url);
+        return { url, port, config, stop, logs: () => output };
+      }
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 250));
   }
