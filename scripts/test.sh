@@ -14,9 +14,10 @@ bash scripts/lint.sh
 step "cargo test (native): pkg/ crates and interop"
 cargo test --workspace --exclude assent-edge --no-fail-fast 2>&1 | tee "$log_dir/cargo.log"
 
-step "edge: build the Worker and check it under wrangler dev"
+# One file at a time: each starts its own workerd, and the 2 cores are shared with it.
+step "edge: build the Worker and run the integration tests under wrangler dev"
 bash scripts/build-edge.sh
-node_modules/.bin/node --test --test-reporter=tap 'tests/edge/*.test.mjs' 2>&1 | tee "$log_dir/node.log"
+node_modules/.bin/node --test --test-concurrency=1 --test-reporter=tap 'tests/edge/*.test.mjs' 2>&1 | tee "$log_dir/node.log"
 
 # Both runners passed (pipefail would have stopped us otherwise); total what they ran.
 read -r cargo_pass cargo_fail < <(awk '/^test result:/ { p += $4; f += $6 } END { print p+0, f+0 }' "$log_dir/cargo.log")
