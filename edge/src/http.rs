@@ -141,7 +141,7 @@ pub async fn body_bytes(req: &mut Request) -> Result<Vec<u8>, Failure> {
 }
 
 /// A JSON body of type `T`, validated against `bounds`.
-pub async fn read_valid<T: DeserializeOwned + Validate>(
+pub async fn read_valid<T: DeserializeOwned + Serialize + Validate>(
     req: &mut Request,
     bounds: &Bounds,
 ) -> Result<T, Failure> {

@@ -22,6 +22,7 @@ mod routes_inbox;
 mod routes_keys;
 mod routes_requests;
 mod rules_map;
+mod sealed;
 mod webhooks;
 
 pub use account::Account;

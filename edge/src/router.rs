@@ -11,6 +11,9 @@ use crate::{
     routes_inbox, routes_keys, routes_requests,
 };
 
+/// The methods the edge understands at all; each endpoint then allows some of them.
+const KNOWN_METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+
 /// Answers one request; every failure becomes its SPEC §11 JSON answer.
 pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     match dispatch(req, env).await {
@@ -20,6 +23,16 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
 }
 
 async fn dispatch(req: Request, env: Env) -> Answer {
+    // workers-rs maps a method it does not know (PROPFIND, MKCOL…) to GET; refuse those here,
+    // from the raw method, before anything is dispatched.
+    let raw_method = req.inner().method();
+    if !KNOWN_METHODS.contains(&raw_method.as_str()) {
+        return Err(Failure::new(
+            ErrorCode::MethodNotAllowed,
+            format!("method {raw_method} is not supported"),
+        )
+        .with_header("Allow", "GET, POST, PUT, DELETE, OPTIONS"));
+    }
     let path = req.path();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let method = req.method();

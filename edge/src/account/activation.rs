@@ -11,8 +11,8 @@ use assent_webpush::Subscription;
 use serde::{Deserialize, Serialize};
 
 use super::record::{AccountRecord, ActivationEntry, DeviceKeys, PendingDevice};
-use crate::clock;
 use crate::http::Failure;
+use crate::{clock, sealed};
 
 /// The answer to `BeginActivation`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -140,13 +140,7 @@ pub fn finish(
                 format!("channel_public_key: {e}"),
             )
         })?;
-    let push: PushPlaintext = channel
-        .open_json(Purpose::Push, &finish.push)
-        .map_err(|e| {
-            bad_push(&format!(
-                "the sealed registration does not open with this device's channel key ({e})"
-            ))
-        })?;
+    let push: PushPlaintext = sealed::open(&channel, Purpose::Push, &finish.push, "push")?;
     push.validate(&Bounds::default())
         .map_err(|e| Failure::from(ErrorBody::from(e)))?;
     let subscription = push

@@ -13,7 +13,7 @@ use assent_webpush::Subscription;
 
 use super::record::AccountRecord;
 use crate::http::Failure;
-use crate::rules_map;
+use crate::{rules_map, sealed};
 
 fn channel(record: &AccountRecord, config: &Config, device_id: &str) -> Result<Channel, Failure> {
     let keys = record
@@ -33,14 +33,12 @@ pub fn set_push(
     device_id: &str,
     sealed: &str,
 ) -> Result<bool, Failure> {
-    let plaintext: PushPlaintext = channel(record, config, device_id)?
-        .open_json(Purpose::Push, sealed)
-        .map_err(|e| {
-            Failure::new(
-                ErrorCode::InvalidRequest,
-                format!("sealed: does not open with this device's channel key ({e})"),
-            )
-        })?;
+    let plaintext: PushPlaintext = sealed::open(
+        &channel(record, config, device_id)?,
+        Purpose::Push,
+        sealed,
+        "sealed",
+    )?;
     plaintext
         .validate(&Bounds::default())
         .map_err(|e| Failure::from(ErrorBody::from(e)))?;
@@ -74,14 +72,12 @@ pub fn deactivate(
     sealed: &str,
     now: u64,
 ) -> Result<Vec<Effect>, Failure> {
-    let plaintext: DeactivatePlaintext = channel(record, config, device_id)?
-        .open_json(Purpose::Deactivate, sealed)
-        .map_err(|e| {
-            Failure::new(
-                ErrorCode::InvalidRequest,
-                format!("sealed: does not open with this device's channel key ({e})"),
-            )
-        })?;
+    let plaintext: DeactivatePlaintext = sealed::open(
+        &channel(record, config, device_id)?,
+        Purpose::Deactivate,
+        sealed,
+        "sealed",
+    )?;
     if !plaintext.is_fresh(now) {
         return Err(Failure::new(
             ErrorCode::InvalidRequest,

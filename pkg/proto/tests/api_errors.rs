@@ -126,3 +126,30 @@ fn shape_failures_are_invalid_request_naming_the_member() {
         ActivateBegin { code: "x".into() }
     );
 }
+
+#[test]
+fn arrays_are_not_objects_and_wrong_types_are_shape_errors() {
+    use assent_proto::api::{CreateActivation, CreateRequest, parse_body};
+    // serde's derive would read these arrays in member order; the wire format is objects.
+    for (body, path) in [
+        (r#"["mallory"]"#, "the body"),
+        (r#"{"user_id":"a","kind":"sign","fields":[["Amount","EUR 1"]]}"#, "`fields[0]`"),
+        (r#"{"user_id":"a","kind":"login","context":["203.0.113.7"]}"#, "`context`"),
+    ] {
+        let error = if body.starts_with('[') {
+            parse_body::<CreateActivation>(body.as_bytes()).unwrap_err()
+        } else {
+            parse_body::<CreateRequest>(body.as_bytes()).unwrap_err()
+        };
+        assert_eq!(error.error.code, ErrorCode::InvalidRequest, "{body}");
+        assert!(error.error.message.starts_with(path), "{body}: {}", error.error.message);
+    }
+    // Valid JSON of the wrong type is a shape error, not a syntax error.
+    let e = parse_body::<CreateRequest>(br#"{"user_id":"a","kind":1}"#).unwrap_err();
+    assert_eq!(e.error.code, ErrorCode::InvalidRequest);
+    // A duplicated member is refused, not resolved to its last occurrence.
+    let e = parse_body::<CreateActivation>(br#"{"user_id":"a","user_id":"b"}"#).unwrap_err();
+    assert_eq!(e.error.code, ErrorCode::InvalidRequest);
+    let e = parse_body::<CreateActivation>(br#"{"user_id":"a""#).unwrap_err();
+    assert_eq!(e.error.code, ErrorCode::InvalidJson);
+}

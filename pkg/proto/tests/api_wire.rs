@@ -32,7 +32,7 @@ fn wire<T: Serialize + DeserializeOwned + PartialEq + Debug>(literal: &str, expe
 
 /// Adds `"unexpected": 1` to the object at `pointer` inside `literal` and expects `T` to
 /// refuse it, naming the member.
-fn refuses_unknown<T: DeserializeOwned + Debug>(literal: &str, pointer: &str) {
+fn refuses_unknown<T: Serialize + DeserializeOwned + Debug>(literal: &str, pointer: &str) {
     let _ok: T = serde_json::from_str(literal).unwrap_or_else(|e| panic!("{literal}: {e}"));
     let mut value: Value = serde_json::from_str(literal).unwrap();
     value
