@@ -133,8 +133,14 @@ fn arrays_are_not_objects_and_wrong_types_are_shape_errors() {
     // serde's derive would read these arrays in member order; the wire format is objects.
     for (body, path) in [
         (r#"["mallory"]"#, "the body"),
-        (r#"{"user_id":"a","kind":"sign","fields":[["Amount","EUR 1"]]}"#, "`fields[0]`"),
-        (r#"{"user_id":"a","kind":"login","context":["203.0.113.7"]}"#, "`context`"),
+        (
+            r#"{"user_id":"a","kind":"sign","fields":[["Amount","EUR 1"]]}"#,
+            "`fields[0]`",
+        ),
+        (
+            r#"{"user_id":"a","kind":"login","context":["203.0.113.7"]}"#,
+            "`context`",
+        ),
     ] {
         let error = if body.starts_with('[') {
             parse_body::<CreateActivation>(body.as_bytes()).unwrap_err()
@@ -142,7 +148,11 @@ fn arrays_are_not_objects_and_wrong_types_are_shape_errors() {
             parse_body::<CreateRequest>(body.as_bytes()).unwrap_err()
         };
         assert_eq!(error.error.code, ErrorCode::InvalidRequest, "{body}");
-        assert!(error.error.message.starts_with(path), "{body}: {}", error.error.message);
+        assert!(
+            error.error.message.starts_with(path),
+            "{body}: {}",
+            error.error.message
+        );
     }
     // Valid JSON of the wrong type is a shape error, not a syntax error.
     let e = parse_body::<CreateRequest>(br#"{"user_id":"a","kind":1}"#).unwrap_err();

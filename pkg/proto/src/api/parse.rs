@@ -27,7 +27,11 @@ pub fn parse_body<T: DeserializeOwned + Serialize>(body: &[u8]) -> Result<T, Err
     let shape = serde_json::to_value(&parsed)
         .map_err(|e| ErrorBody::new(ErrorCode::InvalidRequest, e.to_string()))?;
     if let Some(path) = array_for_object(&value, &shape, String::new()) {
-        let at = if path.is_empty() { "the body".to_owned() } else { format!("`{path}`") };
+        let at = if path.is_empty() {
+            "the body".to_owned()
+        } else {
+            format!("`{path}`")
+        };
         return Err(ErrorBody::new(
             ErrorCode::InvalidRequest,
             format!("{at} must be a JSON object, not an array"),
@@ -42,7 +46,11 @@ fn array_for_object(input: &Value, shape: &Value, path: String) -> Option<String
     match (input, shape) {
         (Value::Array(_), Value::Object(_)) => Some(path),
         (Value::Object(i), Value::Object(o)) => o.iter().find_map(|(k, v)| {
-            let child = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            let child = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
             i.get(k).and_then(|iv| array_for_object(iv, v, child))
         }),
         (Value::Array(i), Value::Array(o)) => i
