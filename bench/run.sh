@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: builds and times every operation natively, then as wasm in Node next to npm
-# web-push (bench/run.mjs prints the table and the two targets). Exits non-zero when a build
-# fails or a target is missed. Needs `make setup` (wasm-bindgen-cli, node_modules).
+# web-push (bench/run.mjs prints the table and the two targets), then loads the edge Worker
+# under `wrangler dev` (bench/edge/load.mjs). Exits non-zero when a build fails or a target
+# is missed. Needs `make setup` (wasm-bindgen-cli, node_modules).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,6 +53,14 @@ if [ -n "$system_node" ] && [ "$("$system_node" --version)" != "$("$NODE" --vers
     rm -f "$OUT/webpush-system-node.json"
 fi
 
+# Both benches run whatever the first one finds; the worse exit status wins (1 = a target
+# missed, 2 = a build or a tool failed).
+status=0
 step "timing wasm and web-push in Node $("$NODE" --version)…"
 WASM_OPT_FLAGS="${WASM_OPT_FLAGS[*]}" NATIVE_PROFILE="cargo profile bench-native (release + opt-level 3, LTO)" \
-  "$NODE" bench/run.mjs
+  "$NODE" bench/run.mjs || status=$?
+
+# The edge under load: one `wrangler dev` on loopback (bench/edge/README.md).
+step "edge load bench (builds the Worker, then wrangler dev)…"
+"$NODE" bench/edge/load.mjs --json "$OUT/edge.json" || { rc=$?; [ "$rc" -le "$status" ] || status=$rc; }
+exit "$status"
