@@ -386,6 +386,7 @@ impl Account {
         // Saved before answering: the object's output gate holds the answer until the
         // write is durable, and a refused command returned early without changing anything.
         if changed {
+            prune(&mut record, now);
             storage.put(RECORD_KEY, &record).await?;
             self.sync_alarm(&record).await?;
         }
@@ -440,6 +441,22 @@ impl Account {
         webhooks::enqueue(&self.env, &record.rp_id, events).await;
         Ok(())
     }
+}
+
+/// How long a final request stays readable (GET, receipts) after it expired.
+const RETENTION_SECONDS: u64 = 86_400;
+
+/// Forgets requests final for longer than the retention, with their tokens and receipts,
+/// so an account's record stays the size of its recent history.
+fn prune(record: &mut AccountRecord, now: u64) {
+    if record.rules.prune(now, RETENTION_SECONDS) == 0 {
+        return;
+    }
+    let rules = &record.rules;
+    record
+        .status_tokens
+        .retain(|id, _| rules.request(id).is_some());
+    record.receipts.retain(|id, _| rules.request(id).is_some());
 }
 
 fn to_value<T: Serialize>(value: &T) -> std::result::Result<serde_json::Value, Failure> {
