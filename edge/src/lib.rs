@@ -20,6 +20,7 @@ mod routes_device_requests;
 mod routes_devices;
 mod routes_inbox;
 mod routes_keys;
+mod routes_pending;
 mod routes_requests;
 mod rules_map;
 mod sealed;

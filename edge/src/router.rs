@@ -8,7 +8,7 @@ use worker::{Env, Method, Request, Response};
 use crate::http::{Answer, Failure};
 use crate::{
     health, routes_activations, routes_device_activation, routes_device_requests, routes_devices,
-    routes_inbox, routes_keys, routes_requests,
+    routes_inbox, routes_keys, routes_pending, routes_requests,
 };
 
 /// The methods the edge understands at all; each endpoint then allows some of them.
@@ -105,6 +105,10 @@ async fn dispatch(req: Request, env: Env) -> Answer {
         ["v1", "device", device_id, "inbox"] => match method {
             Method::Post => routes_inbox::open(req, &env, device_id).await,
             _ => Err(not_allowed(&[Method::Post])),
+        },
+        ["v1", "device", device_id, "pending"] => match method {
+            Method::Get => routes_pending::list(&env, device_id).await,
+            _ => Err(not_allowed(&[Method::Get])),
         },
         ["v1", "device", device_id, "requests", request_id] => match method {
             Method::Get => routes_device_requests::get(&env, device_id, request_id).await,

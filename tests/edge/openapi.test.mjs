@@ -261,6 +261,8 @@ test('checker: correct answers pass', () => {
     request_id: ID, kind: 'login', status: 'cancelled', created_at: 1, expires_at: 2, reason: 'superseded',
   }).errors, []);
   assert.deepEqual(answer('POST', `/v1/device/${ID}/requests/${ID}/decision`, 200, { status: 'approved', receipt: null }).errors, []);
+  assert.deepEqual(answer('GET', `/v1/device/${ID}/pending`, 200, { pending: [] }).errors, []);
+  assert.deepEqual(answer('GET', `/v1/device/${ID}/pending`, 200, { pending: [{ request_id: ID, kind: 'sign', expires_at: 2 }] }).errors, []);
   assert.deepEqual(answer('GET', `/v1/activations/${ID}`, 404, { error: { code: 'not_found', message: 'no such activation' } }).errors, []);
   assert.deepEqual(answer('POST', '/v1/requests', 429, { error: { code: 'account_frozen', message: 'm' } },
     { ...JSON_HEADERS, 'retry-after': '1200' }).errors, []);
@@ -286,6 +288,11 @@ test('checker: an extra member, a wrong type, a broken pattern or a missing memb
   };
   assert.match(answer('POST', '/v1/device/activate/finish', 200, finish).errors.join(), /\/account must NOT have additional properties "admin"/);
   assert.match(answer('POST', '/v1/device/activate/finish', 200, { ...finish, account: { ...finish.account, admin: undefined, mode: 'open' } }).errors.join(), /\/account\/mode/);
+  // The pending list carries no more than a push: a title would be flagged.
+  const entry = { request_id: ID, kind: 'login', expires_at: 2 };
+  assert.match(answer('GET', `/v1/device/${ID}/pending`, 200, { pending: [{ ...entry, title: 'Sign in' }] }).errors.join(), /\/pending\/0 must NOT have additional properties "title"/);
+  assert.match(answer('GET', `/v1/device/${ID}/pending`, 200, { pending: [{ ...entry, kind: 'pay' }] }).errors.join(), /\/pending\/0\/kind/);
+  assert.match(answer('GET', `/v1/device/${ID}/pending`, 200, {}).errors.join(), /required property 'pending'/);
 });
 
 test('checker: status, reason and decision time must go together', () => {
@@ -330,6 +337,7 @@ test('checker: literal path segments win over templates', () => {
   assert.equal(op('POST', '/v1/device/activate/finish'), 'activateFinish');
   assert.equal(op('POST', `/v1/device/${ID}/inbox/challenge`), 'inboxChallenge');
   assert.equal(op('POST', `/v1/device/${ID}/inbox`), 'inboxOpen');
+  assert.equal(op('GET', `/v1/device/${ID}/pending`), 'listPendingRequests');
   assert.equal(op('GET', `/v1/status/${ID}/live`), 'liveStatus');
   assert.equal(op('OPTIONS', `/v1/status/${ID}`), 'statusPreflight');
   assert.equal(op('DELETE', `/v1/users/alice%40example.com/devices/${ID}`), 'removeDevice');

@@ -21,12 +21,14 @@ mod devices;
 mod events;
 mod inbox;
 mod live;
+mod pending;
 mod record;
 mod requests;
 
 pub use activation::{Begun, Finish, Finished};
 pub use decisions::{Decide, Decided};
 pub use inbox::{Issued, Opened};
+pub use pending::PendingList;
 use record::{AccountRecord, RECORD_KEY};
 pub use requests::{Create, Created, View};
 
@@ -92,6 +94,9 @@ pub enum Command {
     },
     /// A push to this device was answered 404/410: poll-only until it re-registers.
     PushGone { device_id: String, push_seq: u64 },
+    /// The requests this device may decide, newest first (the PWA's poll; an addition to
+    /// SPEC §7).
+    Pending { device_id: String },
     /// Readiness probe: a storage round trip.
     Ping,
 }
@@ -351,6 +356,9 @@ impl Account {
                     .view(now, &request_id)
                     .map_err(|_| Failure::new(ErrorCode::NotFound, "no such request"))?;
                 (to_value(&requests::view(&record, view))?, false)
+            }
+            Command::Pending { device_id } => {
+                (to_value(&pending::list(&record, &device_id, now)?)?, false)
             }
             Command::PushStillWanted {
                 device_id,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::effects::Effect;
-use crate::errors::ViewError;
+use crate::errors::{DeviceError, ViewError};
 use crate::model::{DeviceRecord, Reason, RequestRecord, RequestView, Status};
 
 /// Everything mutable about one account `(rp_id, user_id)` (SPEC §12): its requests, its
@@ -81,6 +81,28 @@ impl AccountState {
             .collect();
         live.sort_by(|a, b| (a.created_at, &a.request_id).cmp(&(b.created_at, &b.request_id)));
         live
+    }
+
+    /// The requests `device_id` may decide at `now`, newest first: what the PWA polls for
+    /// on open and focus, so a lost push loses no request (an addition to SPEC §7).
+    ///
+    /// Any device of the account may decide any of its live requests, so this is
+    /// [`AccountState::pending`] newest first — once the device is known to be able to decide
+    /// at all: an unknown device is refused with [`DeviceError::NotFound`], a locked one with
+    /// [`DeviceError::Locked`], in the order [`AccountState::decide`] checks them, so a locked
+    /// device learns nothing about requests.
+    pub fn pending_for_device(
+        &self,
+        now: u64,
+        device_id: &str,
+    ) -> Result<Vec<RequestView>, DeviceError> {
+        let device = self.devices.get(device_id).ok_or(DeviceError::NotFound)?;
+        if device.locked {
+            return Err(DeviceError::Locked);
+        }
+        let mut live = self.pending(now);
+        live.reverse();
+        Ok(live)
     }
 
     /// When the alarm must fire next: the earliest expiry among stored-pending requests

@@ -22,6 +22,7 @@ export const ENDPOINTS = {
   device: '/v1/users/{user_id}/devices/{device_id}',
   challenge: '/v1/device/{device_id}/inbox/challenge',
   inbox: '/v1/device/{device_id}/inbox',
+  pending: '/v1/device/{device_id}/pending',
   deviceRequest: '/v1/device/{device_id}/requests/{request_id}',
   decision: '/v1/device/{device_id}/requests/{request_id}/decision',
   none: '(no route)',

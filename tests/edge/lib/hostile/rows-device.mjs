@@ -1,5 +1,5 @@
 // Hostile rows of the device API (SPEC §7): activation, push re-registration, deactivation,
-// the secure-mode inbox, request details and decisions.
+// the secure-mode inbox, the pending list, request details and decisions.
 //
 // Bad assertions on a decision count toward the device lock (SPEC §10), so every row whose
 // assertion reaches the signature check targets the victim device V and its pending request
@@ -310,6 +310,26 @@ const inbox = [
   .concat(methodRows(E.inbox, devicePath('S', '/inbox'), ['GET', 'PUT']));
 
 // ---------------------------------------------------------------------------------------
+// GET /v1/device/{device_id}/pending (an addition to SPEC §7)
+
+const pending = [
+  { category: 'unknownId', name: 'an unknown device id', path: `/v1/device/${UNKNOWN}/pending`, expect: ERR.notFound },
+  { category: 'unknownId', name: 'a malformed device id', path: '/v1/device/..%2F/pending', expect: ERR.notFound },
+  { category: 'unknownId', name: '"activate" as the device id', path: '/v1/device/activate/pending', expect: ERR.notFound },
+  { category: 'unknownId', name: 'a device id of 23 characters', path: (fx) => `/v1/device/${fx.dev.G.deviceId}A/pending`, expect: ERR.notFound },
+  { category: 'unknownId', name: 'a request id in place of the device id', path: (fx) => `/v1/device/${fx.req.PL.id}/pending`, expect: ERR.notFound },
+  { category: 'unknownId', name: 'a removed device', path: devicePath('R', '/pending'), expect: ERR.notFound },
+  { category: 'unknownId', name: 'a deactivated device', path: devicePath('Z', '/pending'), expect: ERR.notFound },
+  { category: 'unknownId', name: 'a begun, unfinished device (carol)', path: (fx) => `/v1/device/${fx.carol.deviceId}/pending`, expect: ERR.notFound },
+  { category: 'abuse', name: 'a locked device', path: devicePath('L', '/pending'), expect: ERR.forbidden },
+].map((row) => ({ endpoint: E.pending, method: 'GET', ...row }))
+  .concat(methodRows(E.pending, devicePath('G', '/pending'), ['POST', 'PUT', 'DELETE', 'PATCH']))
+  .concat([{
+    endpoint: E.pending, category: 'method', name: 'PROPFIND (an extension method) is not allowed',
+    method: 'PROPFIND', path: devicePath('G', '/pending'), expect: ERR.method,
+  }]);
+
+// ---------------------------------------------------------------------------------------
 // GET /v1/device/{device_id}/requests/{request_id}
 
 const deviceRequest = [
@@ -483,4 +503,4 @@ export const VALID_DEVICE = {
 };
 
 /** The rows of the device API. */
-export const DEVICE_ROWS = [...begin, ...finish, ...push, ...deactivate, ...challenge, ...inbox, ...deviceRequest, ...decision];
+export const DEVICE_ROWS = [...begin, ...finish, ...push, ...deactivate, ...challenge, ...inbox, ...pending, ...deviceRequest, ...decision];

@@ -1,8 +1,8 @@
 // What "the state is unchanged" compares, before and after the corpus.
 //
 // The API view: every fixture request's `GET /v1/requests/{id}` and `GET /v1/status/{id}`
-// objects, every activation's status, every snapshotted account's device list, and what
-// each gateway device is shown of its requests. The mutable state (statuses, decisions,
+// objects, every activation's status, every snapshotted account's device list, what each
+// gateway device is shown of its requests, and every device's pending list. The mutable state (statuses, decisions,
 // devices, counters, activation-code use) lives in the accounts' Durable Objects (SPEC §12),
 // which only the API shows.
 //
@@ -31,7 +31,7 @@ async function get(fx, path, authorization) {
 /** The API view of every fixture (see the module comment). */
 export async function apiSnapshot(fx) {
   const bearer = (rp) => `Bearer ${fx.keys[rp]}`;
-  const snap = { requests: {}, status: {}, activations: {}, devices: {}, views: {} };
+  const snap = { requests: {}, status: {}, activations: {}, devices: {}, views: {}, pending: {} };
   for (const [name, r] of Object.entries(fx.req)) {
     snap.requests[name] = await get(fx, `/v1/requests/${r.id}`, bearer(r.rp));
     snap.status[name] = await get(fx, `/v1/status/${r.id}`, `Bearer ${r.token}`);
@@ -44,6 +44,9 @@ export async function apiSnapshot(fx) {
   }
   for (const [device, request] of fx.views) {
     snap.views[`${device}→${request}`] = await get(fx, `/v1/device/${fx.dev[device].deviceId}/requests/${fx.req[request].id}`);
+  }
+  for (const [name, device] of Object.entries(fx.dev)) {
+    snap.pending[name] = await get(fx, `/v1/device/${device.deviceId}/pending`);
   }
   return snap;
 }
