@@ -8,6 +8,8 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 step "building the edge Worker (~70 s the first time, ~10 s after)"
 bash scripts/build-edge.sh >/dev/null
+step "building the PWA into edge/public (~4 min the first time, ~20 s after)"
+bash scripts/build-app.sh
 
 step "configuration (.dev.vars)"
 PORT="$PORT" bash scripts/dev-vars.sh
@@ -15,9 +17,9 @@ PORT="$PORT" bash scripts/dev-vars.sh
 cat <<MSG
 
   Assent is starting on http://localhost:${PORT}
-  What exists so far: the edge — the RP API, the device API, receipts and the JWK Set,
-  webhooks, the widget's status API (README: "For integrators" walks through it with curl).
-  The PWA, widget.js and the demo website arrive with the next issues.
+  The authenticator app (PWA): open http://localhost:${PORT} in Chromium (use "localhost",
+  never 127.0.0.1: passkeys refuse IP addresses). The edge API: README "For integrators"
+  walks through activating and approving with curl and the app.
   Stop with Ctrl-C.
 
 MSG

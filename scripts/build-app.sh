@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the PWA (app/, Leptos CSR) into edge/public/, which the Worker serves as static
+# assets: cargo (wasm32, profile app-release) → wasm-bindgen --target web → wasm-opt -Oz, then the
+# hand-written files of app/public/ and app/index.html. No trunk: three pinned tools the
+# project already installs do the whole job (TOOLCHAIN.md pins wasm-bindgen 0.2.130).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+out="$root/edge/public"
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+step "app: cargo build (wasm32, profile app-release)"
+CARGO_TARGET_DIR="$root/target" cargo build -q -p assent-app --target wasm32-unknown-unknown --profile app-release
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+step "app: wasm-bindgen + wasm-opt -Oz"
+wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name assent-app \
+  "$root/target/wasm32-unknown-unknown/app-release/assent-app.wasm"
+# The features rustc 1.95 emits for wasm32-unknown-unknown by default.
+"$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$tmp/assent-app_bg.wasm" -o "$tmp/assent-app_bg.wasm"
+
+rm -rf "$out"
+mkdir -p "$out"
+cp -r "$root/app/public/." "$out/"
+cp "$root/app/index.html" "$out/index.html"
+cp "$tmp/assent-app.js" "$tmp/assent-app_bg.wasm" "$out/"
+"$root/node_modules/.bin/node" "$root/scripts/finish-app.mjs" "$out"
