@@ -63,4 +63,8 @@ WASM_OPT_FLAGS="${WASM_OPT_FLAGS[*]}" NATIVE_PROFILE="cargo profile bench-native
 # The edge under load: one `wrangler dev` on loopback (bench/edge/README.md).
 step "edge load bench (builds the Worker, then wrangler dev)…"
 "$NODE" bench/edge/load.mjs --json "$OUT/edge.json" || { rc=$?; [ "$rc" -le "$status" ] || status=$rc; }
+# The PWA as a phone downloads it (bench/app/first-load.mjs); built first.
+step "PWA first-load size (builds the app, then wrangler dev + Chromium)…"
+bash scripts/build-app.sh >&2
+"$NODE" bench/app/first-load.mjs --json "$OUT/app.json" || { rc=$?; [ "$rc" -le "$status" ] || status=$rc; }
 exit "$status"

@@ -18,7 +18,10 @@ const files = [];
 
 // The shell: everything the app needs to open offline. Not the worker itself, and not
 // large icons only the installer uses.
-const shellFiles = files.filter((f) => !f.endsWith('sw.js') && !/maskable-512|icon-512/.test(f));
+// Other parts built into the same directory (widget.js, the demo website) are not the app's.
+const shellFiles = files
+  .filter((f) => !/^(widget|demo)/.test(relative(out, f)))
+  .filter((f) => !f.endsWith('sw.js') && !/maskable-512|icon-512/.test(f));
 const hash = createHash('sha256');
 for (const f of shellFiles) hash.update(relative(out, f)).update(readFileSync(f));
 const build = hash.digest('hex').slice(0, 16);
