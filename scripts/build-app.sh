@@ -24,7 +24,7 @@ wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name assent-app
 # Replace the app's own files only: widget.js and the demo website build into the same place.
 mkdir -p "$out"
 rm -rf "$out/icons" "$out/index.html" "$out/boot.js" "$out/app.css" "$out/sw.js" \
-  "$out/manifest.webmanifest" "$out"/assent-app*
+  "$out/manifest.webmanifest" "$out/_headers" "$out"/assent-app*
 cp -r "$root/app/public/." "$out/"
 cp "$root/app/index.html" "$out/index.html"
 cp "$tmp/assent-app.js" "$tmp/assent-app_bg.wasm" "$out/"

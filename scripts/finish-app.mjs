@@ -21,7 +21,7 @@ const files = [];
 // Other parts built into the same directory (widget.js, the demo website) are not the app's.
 const shellFiles = files
   .filter((f) => !/^(widget|demo)/.test(relative(out, f)))
-  .filter((f) => !f.endsWith('sw.js') && !/maskable-512|icon-512/.test(f));
+  .filter((f) => !f.endsWith('sw.js') && !f.endsWith('_headers') && !/maskable-512|icon-512/.test(f));
 const hash = createHash('sha256');
 for (const f of shellFiles) hash.update(relative(out, f)).update(readFileSync(f));
 const build = hash.digest('hex').slice(0, 16);

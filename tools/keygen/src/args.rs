@@ -21,6 +21,9 @@ Usage:
                          --allow-loopback); the RP credentials go to stderr
   --secrets-json         print a JSON object for `npx wrangler secret bulk FILE`; the RP
                          credentials go to stderr
+  --credentials-env FILE also write the RP credentials to FILE (mode 600) as dotenv lines
+                         ASSENT_EDGE_URL, ASSENT_API_KEY_<ID>, ASSENT_WEBHOOK_SECRET_<ID>
+                         (ID upper-cased, '-' as '_'), for an RP backend such as the demo
   -h, --help             this text
 
 Default output: the `npx wrangler secret put` command and value for each variable, then
@@ -44,7 +47,14 @@ pub enum Command {
     /// Print the usage text.
     Help,
     /// Generate.
-    Generate { spec: GenerateSpec, output: Output },
+    Generate {
+        /// What to generate.
+        spec: GenerateSpec,
+        /// What to print.
+        output: Output,
+        /// Where to write the RP credentials as dotenv lines, if anywhere.
+        credentials_env: Option<String>,
+    },
 }
 
 /// Parses the arguments (without the program name).
@@ -55,6 +65,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut output = Output::Operator;
     let mut relying_parties: Vec<RpSpec> = Vec::new();
     let mut webhooks: Vec<(String, String)> = Vec::new();
+    let mut credentials_env = None;
 
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -76,6 +87,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 webhooks.push((id.to_owned(), url.to_owned()));
             }
             "--allow-loopback" => allow_loopback_push = true,
+            "--credentials-env" => credentials_env = Some(value(arg)?),
             "--dev-vars" => output = set_output(output, Output::DevVars)?,
             "--secrets-json" => output = set_output(output, Output::SecretsJson)?,
             other => return Err(format!("unknown argument {other:?}")),
@@ -106,6 +118,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             relying_parties,
         },
         output,
+        credentials_env,
     })
 }
 
@@ -161,7 +174,7 @@ mod tests {
 
     #[test]
     fn command_lines() {
-        let Command::Generate { spec, output } = parse(&args(&[
+        let Command::Generate { spec, output, .. } = parse(&args(&[
             "--edge-origin",
             "http://localhost:8787",
             "--rp",

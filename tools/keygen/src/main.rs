@@ -25,9 +25,13 @@ use args::{Command, Output};
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    let (spec, mode) = match args::parse(&argv) {
+    let (spec, mode, credentials_env) = match args::parse(&argv) {
         Ok(Command::Help) => return write_or_fail(&mut std::io::stdout(), args::USAGE),
-        Ok(Command::Generate { spec, output }) => (spec, output),
+        Ok(Command::Generate {
+            spec,
+            output,
+            credentials_env,
+        }) => (spec, output, credentials_env),
         Err(message) => {
             eprintln!("assent-keygen: {message}\n\n{}", args::USAGE);
             return ExitCode::from(2);
@@ -55,6 +59,15 @@ fn main() -> ExitCode {
         }
     };
 
+    if let Some(path) = credentials_env {
+        let written = output::credentials_env(&generated, &spec.edge_origin)
+            .and_then(|text| write_private(&path, &text).map_err(|e| e.to_string()));
+        if let Err(message) = written {
+            eprintln!("assent-keygen: cannot write {path}: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
+
     let (stdout_text, stderr_text) = match mode {
         Output::Operator => (output::operator(&generated, &spec.edge_origin), None),
         Output::SecretsJson => (
@@ -75,6 +88,18 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     write_or_fail(&mut std::io::stdout(), &stdout_text)
+}
+
+/// Writes `text` to a new file only its owner can read (it holds API keys).
+fn write_private(path: &str, text: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 fn write_or_fail(out: &mut impl Write, text: &str) -> ExitCode {
