@@ -74,10 +74,11 @@ const routes = {
   'POST /api/transfer': async (request, env) => {
     const body = await readJson(request);
     const creds = credentialsFor(env, body.rp);
+    const user = userId(body);
     const fields = transferFields(body);
     if (typeof fields === 'string') throw new EdgeError(400, 'invalid_request', fields);
     const asked = {
-      user_id: userId(body),
+      user_id: user,
       kind: 'sign',
       title: 'Approve a transfer',
       context: contextOf(request),

@@ -30,7 +30,7 @@ export function freePort() {
 /**
  * Starts wrangler dev. The Worker must already be built (scripts/build-edge.sh); wrangler.toml
  * has no [build] command, so start-up stays fast and runs exactly what was built.
- * Returns {url, port, config, stop(), logs()}; url uses `localhost` (WebAuthn refuses IP
+ * Returns {url, port, config, stop(), restart(), logs()}; url uses `localhost` (WebAuthn refuses IP
  * addresses). The configuration is always a fresh one from lib/config.mjs (`rps` as there),
  * so a developer's .dev.vars never leaks into a test.
  *
@@ -54,29 +54,60 @@ export async function startWrangler({ port, rps = DEFAULT_RPS, vars = {}, timeou
     CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}`,
   };
-  const child = spawn('npx', args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let child = null;
   let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  const spawnEdge = () => {
+    child = spawn('npx', args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+  };
   const url = `http://localhost:${port}`;
   let conformance = null;
-  const stop = () => {
+  const kill = () => {
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+  };
+  const stop = () => {
+    kill();
     rmSync(persist, { recursive: true, force: true });
     rmSync(dirname(config.file), { recursive: true, force: true });
     conformance?.report();
   };
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.ok) {
-        conformance = installConformance(url);
-        return { url, port, config, stop, logs: () => output };
+  const ready = async () => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) return false;
+      try {
+        if ((await fetch(`${url}/healthz`)).ok) return true;
+      } catch { /* not up yet */ }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return false;
+  };
+  /**
+   * Stops workerd and starts it again on the same port with the same state (KV, Durable
+   * Objects) and configuration: what an edge restart or redeploy looks like to clients.
+   */
+  const restart = async ({ downMs = 0 } = {}) => {
+    const old = child;
+    kill();
+    await new Promise((r) => (old.exitCode !== null ? r() : old.once('exit', r)));
+    // The port must be free again before the new workerd binds it.
+    for (let i = 0; i < 40; i += 1) {
+      try {
+        await fetch(`${url}/healthz`);
+        await new Promise((r) => setTimeout(r, 250));
+      } catch {
+        break;
       }
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 250));
+    }
+    if (downMs) await new Promise((r) => setTimeout(r, downMs));
+    spawnEdge();
+    if (!(await ready())) throw new Error(`wrangler dev did not come back on ${url}:\n${output}`);
+  };
+  spawnEdge();
+  if (await ready()) {
+    conformance = installConformance(url);
+    return { url, port, config, stop, restart, logs: () => output };
   }
   stop();
   throw new Error(`wrangler dev did not answer on ${url} within ${timeoutMs} ms:\n${output}`);
