@@ -94,7 +94,7 @@ const routes = {
     const status = await callEdge(env, creds, 'GET', `/v1/requests/${encodeURIComponent(id)}`);
     const answer = { request_id: id, kind: status.kind, status: status.status, reason: status.reason ?? null, verified: false };
     if (status.receipt) {
-      const checked = await checkReceipt({ receipt: status.receipt, edgeUrl: edgeUrl(env), rp: known.rp, asked: known.asked, requestId: id });
+      const checked = await checkReceipt({ receipt: status.receipt, edgeUrl: edgeUrl(env), rp: known.rp, asked: known.asked, created: known.created });
       answer.verified = checked.ok;
       answer.receipt = checked.ok ? checked.summary : { error: checked.error };
     }
@@ -108,7 +108,7 @@ const routes = {
     const creds = rpCredentials(env, rp);
     if (!creds?.webhookSecret) return problem(404, 'not_found', 'no webhook for that RP');
     const raw = await request.text();
-    const verified = await checkWebhook({ secret: creds.webhookSecret, header: request.headers.get('Assent-Signature'), body: raw });
+    const verified = checkWebhook({ secret: creds.webhookSecret, header: request.headers.get('Assent-Signature'), body: raw });
     if (!verified.ok) return problem(400, 'invalid_signature', verified.error);
     const event = verified.event;
     // At-least-once delivery: the event id is the dedupe key.
@@ -132,7 +132,11 @@ const routes = {
 
 async function ask(env, creds, asked) {
   const created = await callEdge(env, creds, 'POST', '/v1/requests', asked);
-  await env.DEMO_KV.put(`request:${created.request_id}`, JSON.stringify({ rp: creds.rp, asked }), { expirationTtl: 86400 });
+  // Kept to check the receipt against: what was asked, and what the edge created (its id,
+  // content hash, times and the code the page shows).
+  const { request_id, request_hash, created_at, expires_at, binding_code } = created;
+  const record = { rp: creds.rp, asked, created: { request_id, request_hash, created_at, expires_at, binding_code } };
+  await env.DEMO_KV.put(`request:${created.request_id}`, JSON.stringify(record), { expirationTtl: 86400 });
   // The status token is meant for the page (it reads this one request's status, nothing else).
   return {
     request_id: created.request_id,

@@ -11,6 +11,8 @@ step "building the edge Worker (~70 s the first time, ~10 s after)"
 bash scripts/build-edge.sh >/dev/null
 step "building the PWA into edge/public (~4 min the first time, ~20 s after)"
 bash scripts/build-app.sh
+step "building widget.js"
+bash scripts/build-widget.sh
 
 step "configuration (.dev.vars, demo/.dev.vars)"
 PORT="$PORT" DEMO_PORT="$DEMO_PORT" bash scripts/dev-vars.sh

@@ -15,6 +15,6 @@ wasm_crates=()
 for manifest in pkg/*/Cargo.toml; do
   wasm_crates+=(-p "$(sed -n 's/^name = "\(.*\)"/\1/p' "$manifest" | head -1)")
 done
-wasm_crates+=(-p assent-edge -p assent-app)
+wasm_crates+=(-p assent-edge -p assent-app -p assent-widget)
 step "clippy (wasm32-unknown-unknown): ${wasm_crates[*]}"
 cargo clippy --target wasm32-unknown-unknown "${wasm_crates[@]}" --quiet -- -D warnings

@@ -18,7 +18,8 @@ cargo test --workspace --exclude assent-edge --no-fail-fast 2>&1 | tee "$log_dir
 step "edge + PWA: build the Worker and the app, then run the tests under wrangler dev and Chromium"
 bash scripts/build-edge.sh
 bash scripts/build-app.sh
-node_modules/.bin/node --test --test-concurrency=1 --test-reporter=tap 'tests/edge/*.test.mjs' 'tests/app/*.test.mjs' 'tests/deploy/*.test.mjs' 'tests/demo/*.test.mjs' 2>&1 | tee "$log_dir/node.log"
+bash scripts/build-widget.sh
+node_modules/.bin/node --test --test-concurrency=1 --test-reporter=tap 'tests/edge/*.test.mjs' 'tests/app/*.test.mjs' 'tests/deploy/*.test.mjs' 'tests/demo/*.test.mjs' 'tests/widget/*.test.mjs' 'tests/integrators/*.test.mjs' 2>&1 | tee "$log_dir/node.log"
 
 # Both runners passed (pipefail would have stopped us otherwise); total what they ran.
 read -r cargo_pass cargo_fail < <(awk '/^test result:/ { p += $4; f += $6 } END { print p+0, f+0 }' "$log_dir/cargo.log")

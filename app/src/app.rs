@@ -63,7 +63,17 @@ pub fn App() -> impl IntoView {
     let on_focus = window_event_listener(leptos::ev::focus, move |_| {
         shell.refresh.update(|n| *n += 1);
     });
+    // A phone brings the app back by showing it, not always by focusing it.
+    let on_visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+        if visible {
+            shell.refresh.update(|n| *n += 1);
+        }
+    });
     on_cleanup(move || {
+        on_visible.remove();
         on_hash.remove();
         on_online.remove();
         on_offline.remove();
