@@ -67,4 +67,8 @@ step "edge load bench (builds the Worker, then wrangler dev)…"
 step "PWA first-load size (builds the app, then wrangler dev + Chromium)…"
 bash scripts/build-app.sh >&2
 "$NODE" bench/app/first-load.mjs --json "$OUT/app.json" || { rc=$?; [ "$rc" -le "$status" ] || status=$rc; }
+# The widget: decision → widget latency, its download size, the demo page's first load.
+step "widget latency and size (edge + demo bank + Chromium)…"
+bash scripts/build-widget.sh >&2
+"$NODE" bench/widget/run.mjs --json "$OUT/widget.json" || { rc=$?; [ "$rc" -le "$status" ] || status=$rc; }
 exit "$status"
