@@ -43,7 +43,7 @@ self.addEventListener('install', (event) => {
         try {
           // "reload": the previous build's copy may still sit in the HTTP cache.
           const response = await fetch(url, { cache: 'reload' });
-          if (response.ok) await cache.put(url, response);
+          if (response.ok) await cache.put(url, await storable(response));
           else warn(`shell file ${url}`, response.status);
         } catch (err) {
           warn(`shell file ${url}`, err);
@@ -93,13 +93,23 @@ self.addEventListener('fetch', (event) => {
 });
 
 /** Navigations: the network's page when online, the cached shell when not. */
+/**
+ * A response that can answer a navigation later. The edge answers `/index.html` with a
+ * redirect to `/`; a cached response marked `redirected` is refused for a navigation, so such
+ * a response is stored as a plain copy of its body and headers.
+ */
+async function storable(response) {
+  if (!response.redirected) return response;
+  return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 async function networkFirst(request) {
   try {
     return await fetch(request);
   } catch (err) {
     try {
       const cache = await caches.open(CACHE);
-      const page = (await cache.match(absolute('/index.html'))) ?? (await cache.match(absolute('/')));
+      const page = (await cache.match(absolute('/'))) ?? (await cache.match(absolute('/index.html')));
       if (page) return page;
     } catch (cacheErr) {
       warn('navigation fallback', cacheErr);

@@ -105,6 +105,9 @@ async function send(subscription, payload) {
 
 phoneTest('the virtual authenticator creates a passkey and asserts, both with user verification', {}, async (phone) => {
   await phone.page.goto(`${origin}/`);
+  // The harness's own CDP calls must leave the authenticator in place.
+  await phone.checkAccessibility('harness-before-webauthn');
+  await phone.installabilityErrors();
   const flags = await phone.page.evaluate(async () => {
     const rnd = (n) => crypto.getRandomValues(new Uint8Array(n));
     const cred = await navigator.credentials.create({ publicKey: {
@@ -257,4 +260,25 @@ phoneTest('axe passes a clean page and fails one with serious violations; instal
 
   await phone.page.evaluate(() => console.error('harness: something broke'));
   await eventually(() => phone.consoleErrors().some((l) => l.includes('harness: something broke')), { what: 'the console error collected' });
+  assert.deepEqual(phone.uncaughtErrors(), []);
+  await phone.page.evaluate(() => { setTimeout(() => { throw new Error('harness: uncaught'); }); });
+  await eventually(() => phone.uncaughtErrors().some((l) => l.includes('harness: uncaught')), { what: 'the uncaught exception collected' });
+});
+
+phoneTest('offline: requests fail, the service worker\'s too, and navigator.onLine reads false; back online', {}, async (phone) => {
+  await phone.page.goto(`${origin}/`);
+  await phone.waitForServiceWorkerControl();
+  const probe = () => phone.page.evaluate(async () => ({
+    onLine: navigator.onLine,
+    fetch: await fetch('/manifest.webmanifest', { cache: 'no-store' }).then((r) => r.status, (e) => e.name),
+  }));
+  assert.deepEqual(await probe(), { onLine: true, fetch: 200 });
+  const went = phone.page.evaluate(() => new Promise((ok) => addEventListener('offline', () => ok('offline'), { once: true })));
+  await phone.setOffline(true);
+  assert.equal(await went, 'offline');
+  assert.deepEqual(await probe(), { onLine: false, fetch: 'TypeError' });
+  await assert.rejects(phone.page.reload(), /ERR_/, 'the harness page has no offline fallback: the navigation fails');
+  await phone.setOffline(false);
+  await phone.page.goto(`${origin}/`);
+  assert.deepEqual(await probe(), { onLine: true, fetch: 200 });
 });

@@ -628,7 +628,29 @@ test('navigations go to the network first and fall back to the cached shell offl
   assert.equal(await page.text(), 'fresh page');
   online = false;
   const offline = await fetchEvent(worker, { url: `${ORIGIN}/some/deep/link`, mode: 'navigate' });
-  assert.equal(await offline.text(), 'network:/index.html');
+  assert.equal(await offline.text(), 'network:/');
+});
+
+test('a redirected shell response is cached as a plain copy a navigation accepts', async () => {
+  // wrangler dev and Cloudflare answer /index.html with a redirect to /: Chromium refuses a
+  // cached `redirected` response for a navigation, so the app would not open offline.
+  let online = true;
+  const worker = loadWorker({
+    fetch: async (input) => {
+      if (!online) throw new TypeError('Failed to fetch');
+      const url = typeof input === 'string' ? input : input.url;
+      const response = new Response(`body of ${new URL(url, ORIGIN).pathname}`, { headers: { 'Content-Type': 'text/html' } });
+      Object.defineProperty(response, 'redirected', { value: true });
+      return response;
+    },
+  });
+  await dispatch(worker, 'install');
+  online = false;
+  const offline = await fetchEvent(worker, { url: `${ORIGIN}/#/accounts`, mode: 'navigate' });
+  assert.equal(offline.redirected, false);
+  assert.equal(offline.status, 200);
+  assert.equal(offline.headers.get('Content-Type'), 'text/html');
+  assert.equal(await offline.text(), 'body of /');
 });
 
 test('offline with nothing cached, a navigation is a network error, not an exception', async () => {

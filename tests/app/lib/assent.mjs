@@ -67,8 +67,10 @@ export function appSuite({ rps = APP_RPS } = {}) {
 
   /**
    * Wraps a test body: `body({openPhone, t})`, where `openPhone(opts)` opens a phone on this
-   * edge and push service (closed after the test). On failure every phone prints what its
-   * page logged, its pushes and notifications, and the edge's last log lines are printed.
+   * edge and push service (closed after the test). A test also fails when a page threw an
+   * uncaught exception (a wasm panic, an unhandled rejection). On failure every phone saves a screenshot
+   * (tests/out/app/failed-<test>-<phone>.png) and prints what its page logged, its pushes and
+   * notifications, and the edge's last log lines are printed.
    */
   app.scenario = (body) => async (t) => {
     const phones = [];
@@ -79,8 +81,15 @@ export function appSuite({ rps = APP_RPS } = {}) {
     };
     try {
       await body({ openPhone: open, t });
+      for (const phone of phones) {
+        assert.deepEqual(phone.uncaughtErrors(), [], `no uncaught exception in the app on ${phone.name}`);
+      }
     } catch (e) {
-      for (const phone of phones) await phone.printDiagnostics();
+      for (const phone of phones) {
+        const shot = await phone.screenshot(`failed-${slug(t.name)}-${phone.name}`).catch(() => null);
+        if (shot) console.log(`screenshot at the failure: ${shot}`);
+        await phone.printDiagnostics();
+      }
       console.log(`---- edge log (last 40 lines):\n${(app.edge?.logs?.() ?? '').split('\n').slice(-40).join('\n')}`);
       throw e;
     } finally {
@@ -89,6 +98,8 @@ export function appSuite({ rps = APP_RPS } = {}) {
   };
   return app;
 }
+
+const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
 /** Runs axe on the screen as it is and saves its screenshot as `<name>.png`. */
 export async function screen(phone, name) {

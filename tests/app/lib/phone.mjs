@@ -69,7 +69,14 @@ export async function screenshot(page, name) {
   return file;
 }
 
+// A phone's own CDP session, reused for every CDP call on its page: detaching another
+// session from the page would switch the WebAuthn domain off for it, and the virtual
+// authenticator with it (navigator.credentials.create then never settles).
+const phoneSessions = new WeakMap();
+
 async function withCdp(page, fn) {
+  const own = phoneSessions.get(page);
+  if (own) return fn(own);
   const cdp = await page.context().newCDPSession(page);
   try { return await fn(cdp); } finally { await cdp.detach().catch(() => {}); }
 }
@@ -131,6 +138,7 @@ export async function openPhone({
   });
   const log = [];          // every console line and page error, for diagnostics
   const errors = [];       // console errors and uncaught exceptions
+  const uncaught = [];     // uncaught exceptions and unhandled rejections of the page
   const subs = [];         // [{id, subscription, applicationServerKey, retired}]
   const delivered = [];    // [{subscriptionId, json, text, at}] pushes handed to the SW
   const seen = new Map();  // subscription id → how many of its pushes were handled
@@ -186,11 +194,12 @@ export async function openPhone({
   });
   page.on('pageerror', (e) => {
     const line = `${stamp()} uncaught: ${e.stack ?? e.message}`;
-    log.push(line); errors.push(line);
+    log.push(line); errors.push(line); uncaught.push(line);
   });
   page.on('requestfailed', (r) => log.push(`${stamp()} request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
 
   const cdp = await context.newCDPSession(page);
+  phoneSessions.set(page, cdp);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: VIRTUAL_AUTHENTICATOR });
   cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: regs }) => {
@@ -319,6 +328,17 @@ export async function openPhone({
       if (cold) await page.goto('about:blank');
       await page.goto(url);
     },
+    /**
+     * The phone loses (or regains) its network as in airplane mode: requests fail
+     * (Playwright's context.setOffline, service worker included) and `navigator.onLine` reads
+     * false with an `offline` event (CDP Network.emulateNetworkConditions; setOffline alone
+     * leaves navigator.onLine true in Chromium 156).
+     */
+    async setOffline(offline) {
+      await context.setOffline(offline);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    },
     /** The passkeys the virtual authenticator holds (CDP WebAuthn.getCredentials). */
     async credentials() {
       return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
@@ -334,6 +354,8 @@ export async function openPhone({
     installabilityErrors: () => installabilityErrors(page),
     /** Console errors and uncaught exceptions so far. */
     consoleErrors: () => errors.slice(),
+    /** Uncaught exceptions (a wasm panic among them) and unhandled rejections so far. */
+    uncaughtErrors: () => uncaught.slice(),
     /** Prints what the page logged, the pushes and the notifications (after a failure). */
     async printDiagnostics() {
       let shown = '(unreadable)';
