@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: builds and times every operation natively, then as wasm in Node next to npm
-# web-push (bench/run.mjs prints the table and the two targets), then loads the edge Worker
-# under `wrangler dev` (bench/edge/load.mjs). Exits non-zero when a build fails or a target
-# is missed. Needs `make setup` (wasm-bindgen-cli, node_modules).
+# web-push (bench/run.mjs prints the table and the two targets, judged on the edge's path:
+# wasm + the host's WebCrypto), then the edge's push path in workerd itself
+# (bench/workerd/run.mjs, for information), then loads the edge Worker under `wrangler dev`
+# (bench/edge/load.mjs). Exits non-zero when a build fails or a target is missed. Needs
+# `make setup` (wasm-bindgen-cli, node_modules).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +46,11 @@ echo '{"type": "commonjs"}' >"$OUT/wasm/package.json"
 cp "$OUT/wasm/assent_bench_bg.wasm" "$OUT/wasm/assent_bench_bg.pre-opt.wasm"
 step "wasm-opt ${WASM_OPT_FLAGS[*]} (npm binaryen $("$WASM_OPT" --version | awk '{print $3}'))…"
 "$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$OUT/wasm/assent_bench_bg.wasm" -o "$OUT/wasm/assent_bench_bg.wasm"
+# The same module for workerd (bench/workerd/): ES module glue instead of CommonJS.
+step "wasm-bindgen --target web (for workerd)…"
+wasm-bindgen --target web --out-dir "$OUT/workerd-wasm" \
+  "$target_dir/wasm32-unknown-unknown/release/assent_bench.wasm"
+"$WASM_OPT" "${WASM_OPT_FLAGS[@]}" "$OUT/workerd-wasm/assent_bench_bg.wasm" -o "$OUT/workerd-wasm/assent_bench_bg.wasm"
 
 # For reference only: web-push under the machine's own Node, when that is another version.
 system_node=$(command -v node || true)
@@ -59,6 +66,10 @@ status=0
 step "timing wasm and web-push in Node $("$NODE" --version)…"
 WASM_OPT_FLAGS="${WASM_OPT_FLAGS[*]}" NATIVE_PROFILE="cargo profile bench-native (release + opt-level 3, LTO)" \
   "$NODE" bench/run.mjs || status=$?
+
+# The edge's push path in workerd, with workerd's WebCrypto (information; no target).
+step "edge push path in workerd (wrangler dev)…"
+"$NODE" bench/workerd/run.mjs | tee "$OUT/workerd.txt" || { rc=$?; [ "$rc" -le "$status" ] || status=$rc; }
 
 # The edge under load: one `wrangler dev` on loopback (bench/edge/README.md).
 step "edge load bench (builds the Worker, then wrangler dev)…"

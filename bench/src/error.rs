@@ -45,6 +45,19 @@ pub enum BenchError {
     ReceiptKey(KeyError),
     /// Receipt signing failed.
     Receipt(ReceiptError),
+    /// A host-crypto push needed a VAPID signature and the host gave none.
+    HostSignatureMissing,
+    /// A host-crypto push step came without its first step.
+    HostPushNotBegun,
+    /// The host gave a value of the wrong length.
+    HostLength {
+        /// What it was.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+        /// The length it must have.
+        expected: usize,
+    },
 }
 
 impl fmt::Display for BenchError {
@@ -69,6 +82,15 @@ impl fmt::Display for BenchError {
             Self::Assertion(e) => write!(f, "assertion: {e}"),
             Self::ReceiptKey(e) => write!(f, "receipt key: {e}"),
             Self::Receipt(e) => write!(f, "receipt: {e}"),
+            Self::HostSignatureMissing => {
+                f.write_str("the VAPID token needs a signature and the host gave none")
+            }
+            Self::HostPushNotBegun => f.write_str("host push finished without being begun"),
+            Self::HostLength {
+                what,
+                len,
+                expected,
+            } => write!(f, "host {what} is {len} bytes, expected {expected}"),
         }
     }
 }

@@ -7,6 +7,9 @@
 //! with `std::time::Instant`, Node with `performance.now()` around the wasm export `run`.
 //! This library itself has no clock and no randomness, like the `pkg/` crates it measures:
 //! per-message randomness is SHA-256 of a counter ([`fixtures::draw`]).
+//!
+//! [`host`] is the edge's production push path, the P-256 work done by the host's WebCrypto:
+//! `bench/run.mjs` times it with Node's `crypto.subtle` around the wasm exports.
 #![cfg_attr(
     test,
     allow(
@@ -19,6 +22,7 @@
 
 mod error;
 pub mod fixtures;
+pub mod host;
 pub mod ops;
 pub mod plan;
 #[cfg(target_arch = "wasm32")]
@@ -26,4 +30,5 @@ mod wasm;
 
 pub use error::BenchError;
 pub use fixtures::Fixtures;
+pub use host::HostPush;
 pub use ops::{Bench, Op, Vapid};

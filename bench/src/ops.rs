@@ -105,14 +105,16 @@ pub enum Vapid {
 /// The fixtures and the state the operations carry between iterations.
 #[derive(Debug)]
 pub struct Bench {
-    fixtures: Fixtures,
+    pub(crate) fixtures: Fixtures,
     vapid_cache: VapidCache,
+    /// The VAPID cache of the host-crypto path ([`crate::host`]), filled with host signatures.
+    pub(crate) host_vapid_cache: VapidCache,
     audience: Origin,
     ua_public: PublicKey,
     p256dh_b64u: String,
     auth_b64u: String,
     /// Messages sent so far: the per-message randomness is drawn from it.
-    counter: u64,
+    pub(crate) counter: u64,
 }
 
 impl Bench {
@@ -121,6 +123,7 @@ impl Bench {
         let fixtures = Fixtures::new()?;
         let subscription = Subscription::from_json(&fixtures.subscription_json, false)?;
         let vapid_cache = VapidCache::new(fixtures.vapid.clone());
+        let host_vapid_cache = VapidCache::new(fixtures.vapid.clone());
         Ok(Self {
             audience: subscription.origin().clone(),
             ua_public: SecretKey::from_slice(&fixtures.ua_private)
@@ -129,6 +132,7 @@ impl Bench {
             p256dh_b64u: b64u::encode(subscription.keys().p256dh()),
             auth_b64u: b64u::encode(subscription.keys().auth()),
             vapid_cache,
+            host_vapid_cache,
             fixtures,
             counter: 0,
         })

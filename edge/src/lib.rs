@@ -24,6 +24,7 @@ mod routes_pending;
 mod routes_requests;
 mod rules_map;
 mod sealed;
+mod webcrypto;
 mod webhooks;
 
 pub use account::Account;

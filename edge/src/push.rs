@@ -1,24 +1,28 @@
 //! Sending one Web Push (SPEC §6): RFC 8291 encryption and the RFC 8030 request from
-//! `pkg/webpush`, VAPID reused per push-service origin for its lifetime, the answer
-//! classified (delivered / gone / retry / rejected).
+//! `pkg/webpush` with the P-256 arithmetic in the runtime's WebCrypto, VAPID reused per
+//! push-service origin for its lifetime, the answer classified (delivered / gone / retry /
+//! rejected).
 
 use std::cell::RefCell;
 
 use assent_config::Config;
 use assent_proto::b64u;
 use assent_webpush::{
-    EncryptError, PushOptions, PushOutcome, Subscription, Topic, Urgency, VapidCache,
-    build_request, classify_response,
+    Origin, PushOptions, PushOutcome, Subscription, Topic, UnsignedVapidToken, Urgency, VapidCache,
+    build_request_with_agreement, classify_response,
 };
 use sha2::{Digest, Sha256};
+use web_sys::CryptoKey;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
-use crate::clock;
 use crate::http::Failure;
+use crate::{clock, webcrypto};
 
 thread_local! {
     // One signed VAPID JWT per push-service origin, reused until shortly before it expires.
     static VAPID: RefCell<Option<VapidCache>> = const { RefCell::new(None) };
+    // The VAPID private key in WebCrypto (non-extractable), imported once per isolate.
+    static VAPID_SIGNER: RefCell<Option<CryptoKey>> = const { RefCell::new(None) };
 }
 
 /// The `Topic` of an account's pushes: a newer push replaces an undelivered older one
@@ -31,6 +35,11 @@ pub fn topic(rp_id: &str, user_id: &str) -> Result<Topic, Failure> {
 }
 
 /// Encrypts and sends `payload` to `subscription_json`; what the push service answered.
+///
+/// The P-256 work runs in the runtime's WebCrypto ([`webcrypto`]): the message's ephemeral
+/// ECDH and, when the cached VAPID token for the push service needs renewing, its ES256
+/// signature; both at once. `pkg/webpush` does the rest (RFC 8291 key schedule and record,
+/// the JWT, the RFC 8030 request, the answer's meaning).
 pub async fn send(
     config: &Config,
     subscription_json: &str,
@@ -40,20 +49,26 @@ pub async fn send(
 ) -> Result<PushOutcome, Failure> {
     let subscription = Subscription::from_json(subscription_json, config.allow_loopback_push())
         .map_err(|e| Failure::internal("stored subscription", e))?;
-    let authorization = VAPID.with(|cell| {
-        let mut cache = cell.borrow_mut();
-        let cache = cache.get_or_insert_with(|| VapidCache::new(config.vapid().clone()));
-        cache
-            .authorization(subscription.origin(), clock::now())
-            .map(str::to_owned)
-    });
-    let authorization = authorization.map_err(|e| Failure::internal("vapid", e))?;
+    let (authorization, agreement) = futures_util::future::try_join(
+        vapid_authorization(config, subscription.origin()),
+        webcrypto::ecdh(subscription.keys().p256dh()),
+    )
+    .await?;
     let options = PushOptions {
         ttl,
         urgency: Urgency::High,
         topic: Some(topic),
     };
-    let request = encrypt(&subscription, payload, &options, &authorization)?;
+    let request = build_request_with_agreement(
+        &subscription,
+        payload,
+        &options,
+        &authorization,
+        &agreement.as_public,
+        &agreement.ecdh_secret,
+        &clock::random::<16>()?,
+    )
+    .map_err(|e| Failure::internal("encrypt", e))?;
 
     let headers = Headers::new();
     for (name, value) in &request.headers {
@@ -75,31 +90,54 @@ pub async fn send(
     ))
 }
 
-/// RFC 8291 with a fresh ephemeral key and salt; a random 32 bytes that is not a valid
-/// scalar (probability ~2^-32) is simply drawn again.
-fn encrypt(
-    subscription: &Subscription,
-    payload: &[u8],
-    options: &PushOptions,
-    authorization: &str,
-) -> Result<assent_webpush::PushRequest, Failure> {
-    for _ in 0..4 {
-        let ephemeral = clock::random::<32>()?;
-        let salt = clock::random::<16>()?;
-        match build_request(
-            subscription,
-            payload,
-            options,
-            authorization,
-            &ephemeral,
-            &salt,
-        ) {
-            Err(EncryptError::BadEphemeralSecret) => continue,
-            other => return other.map_err(|e| Failure::internal("encrypt", e)),
-        }
+/// What the VAPID cache has for an audience.
+enum Vapid {
+    /// A usable `Authorization` header.
+    Cached(String),
+    /// Nothing usable: this token must be signed and cached.
+    Sign(UnsignedVapidToken),
+}
+
+/// The `Authorization` header for `audience`: cached, or a new token signed with WebCrypto
+/// and cached. The cache is not borrowed across the `await`, so concurrent sends in the
+/// isolate never collide; two that miss together both sign, and the later one is kept.
+async fn vapid_authorization(config: &Config, audience: &Origin) -> Result<String, Failure> {
+    let now = clock::now();
+    let lookup = with_vapid_cache(config, |cache| match cache.cached(audience, now) {
+        Some(header) => Ok(Vapid::Cached(header.to_owned())),
+        None => cache.unsigned(audience, now).map(Vapid::Sign),
+    })
+    .map_err(|e| Failure::internal("vapid", e))?;
+    let token = match lookup {
+        Vapid::Cached(header) => return Ok(header),
+        Vapid::Sign(token) => token,
+    };
+    let signature = webcrypto::sign_es256(
+        &vapid_signer(config).await?,
+        token.signing_input().as_bytes(),
+    )
+    .await?;
+    with_vapid_cache(config, |cache| {
+        cache
+            .insert_signed(token, &signature, now)
+            .map(str::to_owned)
+    })
+    .map_err(|e| Failure::internal("vapid", e))
+}
+
+fn with_vapid_cache<T>(config: &Config, f: impl FnOnce(&mut VapidCache) -> T) -> T {
+    VAPID.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        f(slot.get_or_insert_with(|| VapidCache::new(config.vapid().clone())))
+    })
+}
+
+/// The VAPID private key as a non-extractable WebCrypto key, imported on first use.
+async fn vapid_signer(config: &Config) -> Result<CryptoKey, Failure> {
+    if let Some(key) = VAPID_SIGNER.with(|cell| cell.borrow().clone()) {
+        return Ok(key);
     }
-    Err(Failure::internal(
-        "encrypt",
-        "no valid ephemeral key in 4 draws",
-    ))
+    let key = webcrypto::import_es256_key(&config.vapid().private_jwk()).await?;
+    VAPID_SIGNER.with(|cell| *cell.borrow_mut() = Some(key.clone()));
+    Ok(key)
 }

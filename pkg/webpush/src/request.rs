@@ -3,8 +3,8 @@
 
 use core::fmt;
 
-use crate::encrypt::{EncryptError, encrypt};
-use crate::subscription::Subscription;
+use crate::encrypt::{EncryptError, encrypt, encrypt_with_agreement};
+use crate::subscription::{P256DH_LEN, Subscription};
 
 /// RFC 8030 §5.4: a topic is at most 32 characters.
 pub const MAX_TOPIC_LEN: usize = 32;
@@ -117,8 +117,8 @@ pub struct PushRequest {
 }
 
 /// Builds the push request: encrypts `payload` for the subscription (RFC 8291, with the
-/// caller's fresh `ephemeral_secret` and `salt`) and adds the RFC 8030 headers and
-/// `authorization`, the VAPID header for `subscription.origin()` from
+/// caller's fresh `ephemeral_secret` and `salt`, ECDH in software) and adds the RFC 8030
+/// headers and `authorization`, the VAPID header for `subscription.origin()` from
 /// [`crate::VapidCache::authorization`] or [`crate::VapidKey::authorization`].
 pub fn build_request(
     subscription: &Subscription,
@@ -129,6 +129,31 @@ pub fn build_request(
     salt: &[u8; 16],
 ) -> Result<PushRequest, EncryptError> {
     let body = encrypt(subscription.keys(), payload, ephemeral_secret, salt)?;
+    Ok(request(subscription, body, options, authorization))
+}
+
+/// [`build_request`] for a caller that did the message's ECDH itself (WebCrypto at the
+/// edge): `as_public` is its fresh uncompressed public key and `ecdh_secret` the shared
+/// x-coordinate with the subscription's `p256dh`, as [`encrypt_with_agreement`] takes them.
+pub fn build_request_with_agreement(
+    subscription: &Subscription,
+    payload: &[u8],
+    options: &PushOptions,
+    authorization: &str,
+    as_public: &[u8; P256DH_LEN],
+    ecdh_secret: &[u8; 32],
+    salt: &[u8; 16],
+) -> Result<PushRequest, EncryptError> {
+    let body = encrypt_with_agreement(subscription.keys(), payload, as_public, ecdh_secret, salt)?;
+    Ok(request(subscription, body, options, authorization))
+}
+
+fn request(
+    subscription: &Subscription,
+    body: Vec<u8>,
+    options: &PushOptions,
+    authorization: &str,
+) -> PushRequest {
     let mut headers = vec![
         ("Content-Encoding", "aes128gcm".to_owned()),
         ("Content-Type", "application/octet-stream".to_owned()),
@@ -139,12 +164,12 @@ pub fn build_request(
         headers.push(("Topic", topic.as_str().to_owned()));
     }
     headers.push(("Authorization", authorization.to_owned()));
-    Ok(PushRequest {
+    PushRequest {
         method: "POST",
         url: subscription.endpoint().to_owned(),
         headers,
         body,
-    })
+    }
 }
 
 #[cfg(test)]

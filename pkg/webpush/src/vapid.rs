@@ -10,15 +10,13 @@ use p256::elliptic_curve::sec1::ToSec1Point;
 
 use crate::origin::Origin;
 use crate::subscription::P256DH_LEN;
+use crate::vapid_token::UnsignedVapidToken;
 
 /// RFC 8292 §2: a push service may reject an `exp` more than 24 hours in the future.
 pub const MAX_LIFETIME_SECONDS: u64 = 24 * 60 * 60;
 /// The lifetime given to a token when the caller has no reason to choose one: half the
 /// maximum, so clock skew between the edge and the push service never breaks the 24 h limit.
 pub const DEFAULT_LIFETIME_SECONDS: u64 = 12 * 60 * 60;
-
-/// The JOSE header of every VAPID token (RFC 8292 §2, RFC 7515).
-const JWT_HEADER: &str = r#"{"typ":"JWT","alg":"ES256"}"#;
 
 /// Why a VAPID key could not be made or a token signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +45,11 @@ pub enum VapidError {
     BadLifetime,
     /// The ECDSA signer reported an error (RustCrypto's software signer never does).
     Signing,
+    /// An externally made signature has `r` or `s` equal to 0 or not below the P-256 group
+    /// order: not a raw ES256 signature.
+    BadSignature,
+    /// [`crate::VapidCache::insert_signed`] got a token made for another VAPID key.
+    OtherKey,
 }
 
 impl fmt::Display for VapidError {
@@ -67,6 +70,10 @@ impl fmt::Display for VapidError {
             }
             Self::BadLifetime => f.write_str("VAPID token lifetime is out of range"),
             Self::Signing => f.write_str("ECDSA signing failed"),
+            Self::BadSignature => {
+                f.write_str("VAPID signature is not a raw ES256 r || s with r, s in [1, n)")
+            }
+            Self::OtherKey => f.write_str("VAPID token was made for another key"),
         }
     }
 }
@@ -135,10 +142,32 @@ impl VapidKey {
         &self.subject
     }
 
-    /// Signs a VAPID JWT for `audience` expiring at `exp` (Unix seconds), which must be after
-    /// `now` and at most 24 hours later (RFC 8292 §2). ES256 with RFC 6979 deterministic
-    /// nonces, signature as JWS `r || s` (RFC 7518 §3.4).
-    pub fn jwt(&self, audience: &Origin, exp: u64, now: u64) -> Result<String, VapidError> {
+    /// The private key as a JWK (RFC 7518 §6.2: `kty`, `crv`, `x`, `y`, `d`), JSON text, for
+    /// importing into a host's signer (WebCrypto `importKey("jwk", …, {name: "ECDSA",
+    /// namedCurve: "P-256"}, false, ["sign"])`). It holds the secret scalar: import it and drop
+    /// it, never log or store it.
+    pub fn private_jwk(&self) -> String {
+        // `public` is `0x04 || x || y`, 32 bytes each.
+        let x = self.public.get(1..33).unwrap_or_default();
+        let y = self.public.get(33..).unwrap_or_default();
+        serde_json::json!({
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64u::encode(x),
+            "y": b64u::encode(y),
+            "d": b64u::encode(&self.signing.to_bytes()),
+        })
+        .to_string()
+    }
+
+    /// The JWT for `audience` expiring at `exp` (Unix seconds), unsigned: for a signer outside
+    /// this crate. `exp` must be after `now` and at most 24 hours later (RFC 8292 §2).
+    pub fn unsigned_jwt(
+        &self,
+        audience: &Origin,
+        exp: u64,
+        now: u64,
+    ) -> Result<UnsignedVapidToken, VapidError> {
         if exp <= now {
             return Err(VapidError::ExpNotInFuture { exp, now });
         }
@@ -146,21 +175,30 @@ impl VapidKey {
         if exp > max {
             return Err(VapidError::ExpTooFar { exp, max });
         }
-        let claims = serde_json::json!({
-            "aud": audience.as_str(),
-            "exp": exp,
-            "sub": self.subject,
-        });
-        let mut token = b64u::encode(JWT_HEADER.as_bytes());
-        token.push('.');
-        token.push_str(&b64u::encode(claims.to_string().as_bytes()));
+        Ok(UnsignedVapidToken::new(
+            audience,
+            exp,
+            &self.subject,
+            &self.public_b64u,
+        ))
+    }
+
+    /// ES256 in software: RFC 6979 deterministic nonce, `r || s`.
+    pub(crate) fn sign(&self, token: &UnsignedVapidToken) -> Result<[u8; 64], VapidError> {
         let signature: Signature = self
             .signing
-            .try_sign(token.as_bytes())
+            .try_sign(token.signing_input().as_bytes())
             .map_err(|_| VapidError::Signing)?;
-        token.push('.');
-        token.push_str(&b64u::encode(&signature.to_bytes()));
-        Ok(token)
+        Ok(signature.to_bytes().into())
+    }
+
+    /// Signs a VAPID JWT for `audience` expiring at `exp` (Unix seconds), which must be after
+    /// `now` and at most 24 hours later (RFC 8292 §2). ES256 with RFC 6979 deterministic
+    /// nonces, signature as JWS `r || s` (RFC 7518 §3.4): [`Self::unsigned_jwt`] signed here.
+    pub fn jwt(&self, audience: &Origin, exp: u64, now: u64) -> Result<String, VapidError> {
+        let token = self.unsigned_jwt(audience, exp, now)?;
+        let signature = self.sign(&token)?;
+        token.into_jwt(&signature)
     }
 
     /// The `Authorization` header value, `vapid t=<jwt>, k=<public key>` (RFC 8292 §3).
@@ -170,8 +208,9 @@ impl VapidKey {
         exp: u64,
         now: u64,
     ) -> Result<String, VapidError> {
-        let jwt = self.jwt(audience, exp, now)?;
-        Ok(format!("vapid t={jwt}, k={}", self.public_b64u))
+        let token = self.unsigned_jwt(audience, exp, now)?;
+        let signature = self.sign(&token)?;
+        token.into_authorization(&signature)
     }
 }
 

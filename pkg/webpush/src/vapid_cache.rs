@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::origin::Origin;
 use crate::vapid::{DEFAULT_LIFETIME_SECONDS, MAX_LIFETIME_SECONDS, VapidError, VapidKey};
+use crate::vapid_token::{ES256_SIGNATURE_LEN, UnsignedVapidToken};
 
 /// A cached token is replaced this long before its `exp`, so a request never reaches the push
 /// service with a token about to expire there (clock skew, queueing, retries).
@@ -69,24 +70,61 @@ impl VapidCache {
 
     /// The `Authorization` header for `audience` at `now`: the cached one while its `exp` is
     /// more than [`REFRESH_MARGIN_SECONDS`] away (and not beyond 24 h, which would mean the
-    /// clock moved backwards), else a freshly signed one expiring at `now + lifetime`.
+    /// clock moved backwards), else one freshly signed here (in software) expiring at
+    /// `now + lifetime`.
+    ///
+    /// A caller with its own signer uses the same cache in three steps: [`Self::cached`];
+    /// on a miss [`Self::unsigned`], its signature, [`Self::insert_signed`].
     pub fn authorization(&mut self, audience: &Origin, now: u64) -> Result<&str, VapidError> {
-        let reusable = self
-            .entries
-            .get(audience)
-            .is_some_and(|c| usable(c.exp, now));
-        if !reusable {
-            let exp = now.saturating_add(self.lifetime);
-            let authorization = self.key.authorization(audience, exp, now)?;
-            self.entries.remove(audience);
-            self.make_room(now);
-            self.entries
-                .insert(audience.clone(), Cached { authorization, exp });
+        if self.cached(audience, now).is_none() {
+            let token = self.unsigned(audience, now)?;
+            let signature = self.key.sign(&token)?;
+            return self.insert_signed(token, &signature, now);
         }
+        self.cached(audience, now).ok_or(VapidError::Signing)
+    }
+
+    /// The cached `Authorization` header for `audience`, if it is still usable at `now` (the
+    /// rule of [`Self::authorization`]); `None` means: sign a new token.
+    pub fn cached(&self, audience: &Origin, now: u64) -> Option<&str> {
         self.entries
             .get(audience)
+            .filter(|c| usable(c.exp, now))
             .map(|c| c.authorization.as_str())
-            .ok_or(VapidError::Signing)
+    }
+
+    /// A new token for `audience`, expiring at `now + lifetime`, for the caller to sign and
+    /// hand to [`Self::insert_signed`].
+    pub fn unsigned(&self, audience: &Origin, now: u64) -> Result<UnsignedVapidToken, VapidError> {
+        self.key
+            .unsigned_jwt(audience, now.saturating_add(self.lifetime), now)
+    }
+
+    /// Completes `token` (from [`Self::unsigned`]) with its raw `r || s` ES256 `signature`
+    /// ([`UnsignedVapidToken::into_authorization`]), caches the header for the token's
+    /// audience in place of any older one, and returns it.
+    ///
+    /// A token for another key is refused ([`VapidError::OtherKey`]), as is a signature that
+    /// is not a raw ES256 one ([`VapidError::BadSignature`]); nothing is cached then.
+    pub fn insert_signed(
+        &mut self,
+        token: UnsignedVapidToken,
+        signature: &[u8; ES256_SIGNATURE_LEN],
+        now: u64,
+    ) -> Result<&str, VapidError> {
+        if token.public_key_b64u() != self.key.public_key_b64u() {
+            return Err(VapidError::OtherKey);
+        }
+        let audience = token.audience().clone();
+        let exp = token.exp();
+        let authorization = token.into_authorization(signature)?;
+        self.entries.remove(&audience);
+        self.make_room(now);
+        let cached = self
+            .entries
+            .entry(audience)
+            .or_insert(Cached { authorization, exp });
+        Ok(cached.authorization.as_str())
     }
 
     /// Drops unusable tokens, then the soonest-expiring ones, until one more fits.
@@ -204,6 +242,46 @@ mod tests {
                 .entries
                 .contains_key(&origin("https://push0.example.net/x"))
         );
+    }
+
+    #[test]
+    fn external_signer_shares_the_cache() {
+        let key = key();
+        let mut cache = VapidCache::new(key.clone());
+        let o = origin("https://push.example.net/1");
+        assert_eq!(cache.cached(&o, NOW), None);
+        let token = cache.unsigned(&o, NOW).unwrap();
+        assert_eq!(token.exp(), NOW + DEFAULT_LIFETIME_SECONDS);
+        assert_eq!(token.audience(), &o);
+        let signature = key.sign(&token).unwrap();
+        let header = cache
+            .insert_signed(token, &signature, NOW)
+            .unwrap()
+            .to_owned();
+        // RFC 6979 makes the software signature deterministic: the two-step header is the one
+        // the one-step path signs for the same claims.
+        assert_eq!(
+            header,
+            key.authorization(&o, NOW + DEFAULT_LIFETIME_SECONDS, NOW)
+                .unwrap()
+        );
+        assert_eq!(exp_of(&header), NOW + DEFAULT_LIFETIME_SECONDS);
+        // Reused by both entry points under the same rule.
+        assert_eq!(cache.authorization(&o, NOW + 1).unwrap(), header);
+        let renew_at = NOW + DEFAULT_LIFETIME_SECONDS - REFRESH_MARGIN_SECONDS;
+        assert_eq!(cache.cached(&o, renew_at - 1), Some(header.as_str()));
+        assert_eq!(cache.cached(&o, renew_at), None);
+        assert_eq!(cache.cached(&o, NOW - 13 * 3600), None);
+        // A newer token for the audience replaces the older one.
+        let token = cache.unsigned(&o, renew_at).unwrap();
+        let signature = key.sign(&token).unwrap();
+        let newer = cache
+            .insert_signed(token, &signature, renew_at)
+            .unwrap()
+            .to_owned();
+        assert_ne!(newer, header);
+        assert_eq!(cache.cached(&o, renew_at), Some(newer.as_str()));
+        assert_eq!(cache.len(), 1);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 use assent_proto::b64u;
 use assent_webpush::{
     EncryptError, EndpointError, KeyError, MAX_PLAINTEXT_LEN, Origin, PushKeys, Subscription,
-    SubscriptionError, Topic, TopicError, VapidError, VapidKey, encrypt,
+    SubscriptionError, Topic, TopicError, VapidCache, VapidError, VapidKey, encrypt,
+    encrypt_with_agreement,
 };
 
 // RFC 8291 Appendix A's user agent keys: a known-good point and secret.
@@ -214,6 +215,110 @@ fn bad_ephemeral_secret() {
             Err(EncryptError::BadEphemeralSecret)
         );
     }
+}
+
+#[test]
+fn bad_sender_key_for_agreement() {
+    let keys = PushKeys::from_b64u(UA_PUBLIC, AUTH).unwrap();
+    // RFC 8291 Appendix A's sender key: a valid uncompressed point.
+    let good: [u8; 65] = b64u::decode_array(
+        "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8",
+    )
+    .unwrap();
+    assert!(encrypt_with_agreement(&keys, b"x", &good, &[7; 32], &[2; 16]).is_ok());
+    for tag in [0x00, 0x02, 0x03, 0x05, 0x06, 0x07] {
+        let mut bad = good;
+        bad[0] = tag;
+        assert_eq!(
+            encrypt_with_agreement(&keys, b"x", &bad, &[7; 32], &[2; 16]),
+            Err(EncryptError::SenderKeyNotUncompressed),
+            "tag {tag:#04x}"
+        );
+    }
+    let mut off_curve = good;
+    off_curve[64] ^= 1;
+    let mut zeros = [0u8; 65];
+    zeros[0] = 0x04;
+    let mut past_p = [0xffu8; 65];
+    past_p[0] = 0x04;
+    for bad in [off_curve, zeros, past_p] {
+        assert_eq!(
+            encrypt_with_agreement(&keys, b"x", &bad, &[7; 32], &[2; 16]),
+            Err(EncryptError::SenderKeyNotOnCurve)
+        );
+    }
+    assert_eq!(
+        encrypt_with_agreement(&keys, &[0x41; 3994], &good, &[7; 32], &[2; 16]),
+        Err(EncryptError::PlaintextTooLong { len: 3994 })
+    );
+    assert_eq!(
+        encrypt_with_agreement(&keys, &[0x41; 3993], &good, &[7; 32], &[2; 16])
+            .unwrap()
+            .len(),
+        4096
+    );
+}
+
+#[test]
+fn external_vapid_signatures() {
+    let key = VapidKey::new(&[9; 32], "mailto:ops@assent.example").unwrap();
+    let aud = Origin::of_endpoint(ENDPOINT, false).unwrap();
+    let n: [u8; 32] = hex::decode(ORDER_N).unwrap().try_into().unwrap();
+    let token = key.unsigned_jwt(&aud, NOW + 60, NOW).unwrap();
+    let one = {
+        let mut s = [0u8; 32];
+        s[31] = 1;
+        s
+    };
+    let sig = |r: [u8; 32], s: [u8; 32]| -> [u8; 64] { [r, s].concat().try_into().unwrap() };
+    // r or s of 0 or ≥ n is not an ES256 signature (a zeroed buffer, DER bytes, garbage).
+    for bad in [
+        [0; 64],
+        sig([0; 32], one),
+        sig(one, [0; 32]),
+        sig(n, one),
+        sig(one, n),
+        sig([0xff; 32], one),
+    ] {
+        assert_eq!(token.clone().into_jwt(&bad), Err(VapidError::BadSignature));
+        assert_eq!(
+            token.clone().into_authorization(&bad),
+            Err(VapidError::BadSignature)
+        );
+    }
+    let jwt = token.clone().into_jwt(&sig(one, one)).unwrap();
+    assert_eq!(
+        jwt,
+        format!("{}.{}", token.signing_input(), b64u::encode(&sig(one, one)))
+    );
+    // The exp checks of the software path apply to unsigned tokens too.
+    assert_eq!(
+        key.unsigned_jwt(&aud, NOW, NOW),
+        Err(VapidError::ExpNotInFuture { exp: NOW, now: NOW })
+    );
+    assert_eq!(
+        key.unsigned_jwt(&aud, NOW + 24 * 3600 + 1, NOW),
+        Err(VapidError::ExpTooFar {
+            exp: NOW + 24 * 3600 + 1,
+            max: NOW + 24 * 3600
+        })
+    );
+
+    // The cache refuses a token made for another key, and a bad signature; neither is cached.
+    let mut cache = VapidCache::new(key.clone());
+    let other = VapidKey::new(&[8; 32], "mailto:ops@assent.example").unwrap();
+    let foreign = VapidCache::new(other).unsigned(&aud, NOW).unwrap();
+    assert_eq!(
+        cache.insert_signed(foreign, &sig(one, one), NOW),
+        Err(VapidError::OtherKey)
+    );
+    let mine = cache.unsigned(&aud, NOW).unwrap();
+    assert_eq!(
+        cache.insert_signed(mine, &[0; 64], NOW),
+        Err(VapidError::BadSignature)
+    );
+    assert!(cache.is_empty());
+    assert_eq!(cache.cached(&aud, NOW), None);
 }
 
 #[test]

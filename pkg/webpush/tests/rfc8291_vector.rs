@@ -7,7 +7,10 @@
 )]
 
 use assent_proto::b64u;
-use assent_webpush::{DecryptError, PushKeys, decrypt, encrypt};
+use assent_webpush::{
+    DecryptError, PushKeys, PushOptions, Subscription, Urgency, build_request_with_agreement,
+    decrypt, encrypt, encrypt_with_agreement,
+};
 
 // RFC 8291 Appendix A (line breaks removed).
 const PLAINTEXT: &str = "V2hlbiBJIGdyb3cgdXAsIEkgd2FudCB0byBiZSBhIHdhdGVybWVsb24";
@@ -18,6 +21,8 @@ const UA_PUBLIC: &str =
     "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
 const UA_PRIVATE: &str = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94";
 const SALT: &str = "DGv6ra1nlYgDCS1FRnbzlw";
+// The vector's shared ECDH secret (RFC 8291 Appendix A, "ecdh_secret").
+const ECDH_SECRET: &str = "kyrL1jIIOHEzg3sM2ZWRHDRB62YACZhhSlknJ672kSs";
 const AUTH_SECRET: &str = "BTBZMqHH6r4Tts7J_aSIgg";
 const HEADER: &str = "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8";
 const CIPHERTEXT: &str =
@@ -49,6 +54,40 @@ fn encrypts_appendix_a_byte_for_byte() {
     )
     .unwrap();
     assert_eq!(b64u::encode(&body), MESSAGE);
+}
+
+#[test]
+fn encrypts_appendix_a_from_its_ecdh_secret() {
+    // The host-crypto entry point: no private key, only the sender's public key and the
+    // shared secret the vector lists.
+    let keys = PushKeys::from_b64u(UA_PUBLIC, AUTH_SECRET).unwrap();
+    let body = encrypt_with_agreement(
+        &keys,
+        &d(PLAINTEXT),
+        &b64u::decode_array(AS_PUBLIC).unwrap(),
+        &b64u::decode_array(ECDH_SECRET).unwrap(),
+        &b64u::decode_array(SALT).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(b64u::encode(&body), MESSAGE);
+
+    // And as a whole request.
+    let subscription = Subscription::new("https://push.example.net/x", None, keys, false).unwrap();
+    let request = build_request_with_agreement(
+        &subscription,
+        &d(PLAINTEXT),
+        &PushOptions {
+            ttl: 60,
+            urgency: Urgency::High,
+            topic: None,
+        },
+        "vapid t=a.b.c, k=d",
+        &b64u::decode_array(AS_PUBLIC).unwrap(),
+        &b64u::decode_array(ECDH_SECRET).unwrap(),
+        &b64u::decode_array(SALT).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(b64u::encode(&request.body), MESSAGE);
 }
 
 #[test]
