@@ -282,14 +282,26 @@ pub async fn live(req: Request, env: &Env, request_id: &str) -> Answer {
 /// `GET /v1/status/{request_id}` with `Authorization: Bearer <status_token>`: one request's
 /// status and nothing else.
 pub async fn status(req: Request, env: &Env, request_id: &str) -> Answer {
+    let entry = stored_entry(env, request_id).await?;
+    let origin = match config::load(env)?.rp_by_id(&entry.rp_id) {
+        Some(rp) => allowed_origin(&req, rp)?,
+        None => None,
+    };
+    // The RP's pages read refusals too (a wrong or missing token), so the widget can say
+    // what is wrong instead of seeing an opaque network error; other origins still see nothing.
+    let cors = |failure: Failure| match &origin {
+        Some(o) => failure
+            .with_header("Access-Control-Allow-Origin", o.clone())
+            .with_header("Vary", "Origin"),
+        None => failure,
+    };
     let header = req.headers().get("Authorization")?.unwrap_or_default();
     let token = crate::auth::bearer(&header).ok_or_else(|| {
-        Failure::new(
+        cors(Failure::new(
             ErrorCode::Unauthorized,
             "send the status token as a Bearer token",
-        )
+        ))
     })?;
-    let entry = stored_entry(env, request_id).await?;
     let view: View = account::call(
         env,
         &entry.rp_id,
@@ -299,11 +311,8 @@ pub async fn status(req: Request, env: &Env, request_id: &str) -> Answer {
             status_token_sha256: Some(token_digest(token)),
         },
     )
-    .await?;
-    let origin = match config::load(env)?.rp_by_id(&entry.rp_id) {
-        Some(rp) => allowed_origin(&req, rp)?,
-        None => None,
-    };
+    .await
+    .map_err(cors)?;
     let response = json_response(
         &StatusView {
             status: view.status,
