@@ -37,16 +37,15 @@ pub fn event(event_type: EventType, data: serde_json::Value) -> Option<Event> {
     })
 }
 
-/// Queues `events` for `rp_id`. A failure is logged: the state change that caused the event
-/// is already durable, and the RP can still read it with the status API.
-pub async fn enqueue(env: &Env, rp_id: &str, events: Vec<Event>) {
-    if events.is_empty() {
-        return;
-    }
+/// Hands each event to the Queue for its first delivery attempt; returns the events the
+/// Queue did not take, for the caller's outbox to try again.
+pub async fn enqueue(env: &Env, rp_id: &str, events: Vec<Event>) -> Vec<Event> {
+    let mut unsent = Vec::new();
     for event in events {
         let body = match serde_json::to_string(&event) {
             Ok(body) => body,
             Err(e) => {
+                // Cannot happen for a JSON value; retrying would not help.
                 worker::console_error!("webhooks: encode {}: {e}", event.id);
                 continue;
             }
@@ -54,13 +53,15 @@ pub async fn enqueue(env: &Env, rp_id: &str, events: Vec<Event>) {
         let delivery = Delivery {
             rp_id: rp_id.to_owned(),
             attempt: 1,
-            event_id: event.id,
+            event_id: event.id.clone(),
             body,
         };
-        if let Err(e) = queue::send(env, &Job::Webhook(delivery.clone()), 0).await {
-            worker::console_error!("webhooks: enqueue {}: {e}", delivery.event_id);
+        if let Err(e) = queue::send(env, &Job::Webhook(delivery), 0).await {
+            worker::console_error!("webhooks: enqueue {}: {e}", event.id);
+            unsent.push(event);
         }
     }
+    unsent
 }
 
 fn backoff_seconds(attempt: u32) -> u32 {

@@ -337,9 +337,8 @@ impl Account {
                     }
                     decisions::Outcome::BadAssertion { failure, locked } => {
                         // The failure is counted (SPEC §10) even though the call is refused.
-                        storage.put(RECORD_KEY, &record).await?;
                         let events = events::devices_locked(&record, &locked);
-                        webhooks::enqueue(&self.env, &record.rp_id, events).await;
+                        self.commit(&mut record, events).await?;
                         return Err(failure);
                     }
                 }
@@ -393,14 +392,12 @@ impl Account {
         };
         // Saved before answering: the object's output gate holds the answer until the
         // write is durable, and a refused command returned early without changing anything.
-        if changed {
-            prune(&mut record, now);
-            storage.put(RECORD_KEY, &record).await?;
-            self.sync_alarm(&record).await?;
-        }
         events.extend(events::finals(&record, now, &finals));
+        if changed || !events.is_empty() {
+            prune(&mut record, now);
+            self.commit(&mut record, events).await?;
+        }
         self.broadcast(&record, now, &finals);
-        webhooks::enqueue(&self.env, &record.rp_id, events).await;
         Ok(answer)
     }
 }
@@ -419,10 +416,49 @@ impl Account {
         }
     }
 
-    /// One alarm, at the earliest pending expiry (SPEC §9: expiry is detected by the edge).
+    /// Saves the record with `events` in its outbox (one write: the change and the events
+    /// that report it), then hands the outbox to the Queue and saves again without what it
+    /// took. Whatever the Queue refused, or a crash between the two writes left behind, the
+    /// alarm sends later; an event may then go out twice, with the same id (receivers dedupe
+    /// by id, SPEC §9).
+    async fn commit(
+        &self,
+        record: &mut AccountRecord,
+        events: Vec<assent_webhook::Event>,
+    ) -> std::result::Result<(), Failure> {
+        let storage = self.state.storage();
+        record.outbox.extend(events);
+        storage.put(RECORD_KEY, &*record).await?;
+        self.sync_alarm(record).await?;
+        self.flush_outbox(record).await
+    }
+
+    /// Sends the outbox; saves (and re-arms the alarm) only when the Queue took something.
+    async fn flush_outbox(&self, record: &mut AccountRecord) -> std::result::Result<(), Failure> {
+        if record.outbox.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut record.outbox);
+        let sent = pending.len();
+        record.outbox = webhooks::enqueue(&self.env, &record.rp_id, pending).await;
+        if record.outbox.len() < sent {
+            self.state.storage().put(RECORD_KEY, &*record).await?;
+            self.sync_alarm(record).await?;
+        }
+        Ok(())
+    }
+
+    /// One alarm, at the earliest pending expiry (SPEC §9: expiry is detected by the edge),
+    /// or sooner while the outbox holds events the Queue has not taken.
     async fn sync_alarm(&self, record: &AccountRecord) -> std::result::Result<(), Failure> {
         let storage = self.state.storage();
-        match record.rules.next_alarm() {
+        let retry =
+            (!record.outbox.is_empty()).then(|| clock::now().saturating_add(OUTBOX_RETRY_SECONDS));
+        let next = match (record.rules.next_alarm(), retry) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match next {
             Some(at) => {
                 let offset_ms = i64::try_from(at.saturating_mul(1000))
                     .unwrap_or(i64::MAX)
@@ -441,15 +477,17 @@ impl Account {
         let mut record: AccountRecord = storage.get(RECORD_KEY).await?.unwrap_or_default();
         let now = clock::now();
         let effects = record.rules.on_alarm(now);
-        storage.put(RECORD_KEY, &record).await?;
-        self.sync_alarm(&record).await?;
         let finals = requests::finals(&effects);
-        self.broadcast(&record, now, &finals);
         let events = events::finals(&record, now, &finals);
-        webhooks::enqueue(&self.env, &record.rp_id, events).await;
+        // Also the outbox's second chance: events left by an earlier refused Queue send.
+        self.commit(&mut record, events).await?;
+        self.broadcast(&record, now, &finals);
         Ok(())
     }
 }
+
+/// How soon the alarm retries webhook events the Queue did not take.
+const OUTBOX_RETRY_SECONDS: u64 = 10;
 
 /// How long a final request stays readable (GET, receipts) after it expired.
 const RETENTION_SECONDS: u64 = 86_400;

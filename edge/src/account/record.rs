@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use assent_rules::AccountState;
+use assent_webhook::Event;
 use serde::{Deserialize, Serialize};
 
 /// Storage key of the account record.
@@ -35,6 +36,11 @@ pub struct AccountRecord {
     /// Outstanding secure-mode inbox challenges by id (single use, 2 minutes).
     #[serde(default)]
     pub inbox_challenges: BTreeMap<String, InboxChallenge>,
+    /// Webhook events not yet handed to the Queue. They are saved in the same write as the
+    /// change they report (a transactional outbox), so a failed or interrupted Queue send
+    /// loses no event: the alarm sends what is left.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outbox: Vec<Event>,
 }
 
 /// An inbox challenge issued to one device.
