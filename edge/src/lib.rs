@@ -10,6 +10,7 @@ mod config;
 mod health;
 mod http;
 mod notifier;
+mod owners;
 mod push;
 mod queue;
 mod records;

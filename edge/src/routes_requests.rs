@@ -15,6 +15,7 @@ use worker::{Env, Headers, Request, RequestInit, Response};
 use crate::account::{self, Command, Create, Created, View};
 use crate::http::{Answer, Failure, created, json_response, ok, read_valid};
 use crate::notifier::{self, Target};
+use crate::owners::{self, Owner};
 use crate::records;
 use crate::{auth, clock, config};
 
@@ -92,6 +93,13 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
         Some(expires_at + RETENTION_SECONDS),
     )
     .await?;
+    owners::remember(
+        &request_id,
+        Owner {
+            rp_id: rp.id().to_owned(),
+            user_id: body.user_id.clone(),
+        },
+    );
 
     let notified = notify(env, &config, rp, &body.user_id, &outcome).await;
     created(&RequestCreated {
@@ -216,7 +224,7 @@ fn with_cors(mut response: Response, origin: Option<String>) -> Answer {
 /// `OPTIONS /v1/status/{request_id}`: the CORS preflight, for the RP's origins only.
 pub async fn status_preflight(req: Request, env: &Env, request_id: &str) -> Answer {
     let config = config::load(env)?;
-    let entry = stored_entry(env, request_id).await?;
+    let entry = owner(env, request_id).await?;
     let rp = config
         .rp_by_id(&entry.rp_id)
         .ok_or_else(|| Failure::new(ErrorCode::NotFound, "no such request"))?;
@@ -228,6 +236,20 @@ pub async fn status_preflight(req: Request, env: &Env, request_id: &str) -> Answ
     headers.set("Access-Control-Allow-Headers", "Authorization")?;
     headers.set("Access-Control-Max-Age", "600")?;
     with_cors(response, Some(origin))
+}
+
+/// The account of a request: from this isolate's memory, or its KV record.
+async fn owner(env: &Env, request_id: &str) -> Result<Owner, Failure> {
+    if let Some(owner) = owners::get(request_id) {
+        return Ok(owner);
+    }
+    let entry = stored_entry(env, request_id).await?;
+    let owner = Owner {
+        rp_id: entry.rp_id,
+        user_id: entry.user_id,
+    };
+    owners::remember(request_id, owner.clone());
+    Ok(owner)
 }
 
 async fn stored_entry(env: &Env, request_id: &str) -> Result<RequestEntry, Failure> {
@@ -257,7 +279,7 @@ pub async fn live(req: Request, env: &Env, request_id: &str) -> Answer {
         .map(|(_, v)| v.into_owned())
         .ok_or_else(|| Failure::new(ErrorCode::Unauthorized, "missing ?token="))?;
     let config = config::load(env)?;
-    let entry = stored_entry(env, request_id).await?;
+    let entry = owner(env, request_id).await?;
     let rp = config
         .rp_by_id(&entry.rp_id)
         .ok_or_else(|| Failure::new(ErrorCode::NotFound, "no such request"))?;
@@ -282,7 +304,7 @@ pub async fn live(req: Request, env: &Env, request_id: &str) -> Answer {
 /// `GET /v1/status/{request_id}` with `Authorization: Bearer <status_token>`: one request's
 /// status and nothing else.
 pub async fn status(req: Request, env: &Env, request_id: &str) -> Answer {
-    let entry = stored_entry(env, request_id).await?;
+    let entry = owner(env, request_id).await?;
     let origin = match config::load(env)?.rp_by_id(&entry.rp_id) {
         Some(rp) => allowed_origin(&req, rp)?,
         None => None,
