@@ -135,4 +135,27 @@ mod tests {
         assert!(dotenv_line("C", r#"it's "x""#).is_err());
         assert!(dotenv_line("D", "a\nb").is_err());
     }
+
+    #[test]
+    fn credentials_env_names_each_rp_for_its_backend() {
+        let generated = Generated {
+            vars: Vec::new(),
+            api_keys: vec![
+                ("demo".into(), "ak_one".into()),
+                ("demo-secure".into(), "ak_two".into()),
+            ],
+            webhook_secrets: vec![("demo-secure".into(), "whsec_three".into())],
+        };
+        let text = credentials_env(&generated, "http://localhost:8787").unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            lines,
+            [
+                r#"ASSENT_EDGE_URL="http://localhost:8787""#,
+                r#"ASSENT_API_KEY_DEMO="ak_one""#,
+                r#"ASSENT_API_KEY_DEMO_SECURE="ak_two""#,
+                r#"ASSENT_WEBHOOK_SECRET_DEMO_SECURE="whsec_three""#,
+            ]
+        );
+    }
 }
