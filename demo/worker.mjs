@@ -3,7 +3,8 @@
 // edge's JWK Set AND matched what this bank asked for (SPEC §8) — the widget's live status
 // is for the user's eyes; the receipt is what signs the user in or moves money.
 import { RPS, edgeUrl, rpCredentials } from './src/config.mjs';
-import { EdgeError, callEdge } from './src/edge.mjs';
+import { AssentApiError } from '../docs/integrators/example.mjs';
+import { BankError, edgeFor } from './src/edge.mjs';
 import { browserFromUserAgent, transferFields } from './src/requests.mjs';
 import { checkReceipt, checkWebhook } from './src/verify.mjs';
 
@@ -18,19 +19,19 @@ async function readJson(request) {
     const body = await request.json();
     if (body && typeof body === 'object' && !Array.isArray(body)) return body;
   } catch { /* answered below */ }
-  throw new EdgeError(400, 'invalid_json', 'the body must be a JSON object');
+  throw new BankError(400, 'invalid_json', 'the body must be a JSON object');
 }
 
 function credentialsFor(env, rp) {
   const creds = rpCredentials(env, rp);
-  if (!creds) throw new EdgeError(400, 'invalid_request', `rp must be one of ${Object.keys(RPS).join(', ')}`);
+  if (!creds) throw new BankError(400, 'invalid_request', `rp must be one of ${Object.keys(RPS).join(', ')}`);
   return creds;
 }
 
 function userId(body) {
   const id = typeof body.user_id === 'string' ? body.user_id.trim() : '';
   if (!/^[A-Za-z0-9._@-]{1,64}$/.test(id)) {
-    throw new EdgeError(400, 'invalid_request', 'user_id: 1–64 letters, digits or . _ @ -');
+    throw new BankError(400, 'invalid_request', 'user_id: 1–64 letters, digits or . _ @ -');
   }
   return id;
 }
@@ -46,15 +47,15 @@ const routes = {
     const creds = credentialsFor(env, body.rp);
     const user = userId(body);
     const displayName = typeof body.display_name === 'string' && body.display_name.trim() ? body.display_name.trim() : user;
-    const created = await callEdge(env, creds, 'POST', '/v1/activations', { user_id: user, user_name: user, display_name: displayName });
+    const created = await edgeFor(env, creds).createActivation({ user_id: user, user_name: user, display_name: displayName });
     await env.DEMO_KV.put(`activation:${created.activation_id}`, JSON.stringify({ rp: creds.rp, user_id: user }), { expirationTtl: 3600 });
     return json({ activation_id: created.activation_id, activation_url: created.activation_url, qr_svg: created.qr_svg, expires_at: created.expires_at });
   },
 
   'GET /api/enrol/:id': async (_request, env, id) => {
     const known = await env.DEMO_KV.get(`activation:${id}`, 'json');
-    if (!known) throw new EdgeError(404, 'not_found', 'no such enrolment');
-    const status = await callEdge(env, credentialsFor(env, known.rp), 'GET', `/v1/activations/${encodeURIComponent(id)}`);
+    if (!known) throw new BankError(404, 'not_found', 'no such enrolment');
+    const status = await edgeFor(env, credentialsFor(env, known.rp)).activationStatus(id);
     const webhook = await env.DEMO_KV.get(`activation-webhook:${id}`);
     return json({ ...status, user_id: known.user_id, rp: known.rp, webhook_received: webhook !== null });
   },
@@ -76,7 +77,7 @@ const routes = {
     const creds = credentialsFor(env, body.rp);
     const user = userId(body);
     const fields = transferFields(body);
-    if (typeof fields === 'string') throw new EdgeError(400, 'invalid_request', fields);
+    if (typeof fields === 'string') throw new BankError(400, 'invalid_request', fields);
     const asked = {
       user_id: user,
       kind: 'sign',
@@ -89,9 +90,9 @@ const routes = {
 
   'GET /api/requests/:id': async (_request, env, id) => {
     const known = await env.DEMO_KV.get(`request:${id}`, 'json');
-    if (!known) throw new EdgeError(404, 'not_found', 'this bank did not ask for that request');
+    if (!known) throw new BankError(404, 'not_found', 'this bank did not ask for that request');
     const creds = credentialsFor(env, known.rp);
-    const status = await callEdge(env, creds, 'GET', `/v1/requests/${encodeURIComponent(id)}`);
+    const status = await edgeFor(env, creds).getRequest(id);
     const answer = { request_id: id, kind: status.kind, status: status.status, reason: status.reason ?? null, verified: false };
     if (status.receipt) {
       const checked = await checkReceipt({ receipt: status.receipt, edgeUrl: edgeUrl(env), rp: known.rp, asked: known.asked, created: known.created });
@@ -131,7 +132,7 @@ const routes = {
 };
 
 async function ask(env, creds, asked) {
-  const created = await callEdge(env, creds, 'POST', '/v1/requests', asked);
+  const created = await edgeFor(env, creds).createRequest(asked);
   // Kept to check the receipt against: what was asked, and what the edge created (its id,
   // content hash, times and the code the page shows).
   const { request_id, request_hash, created_at, expires_at, binding_code } = created;
@@ -181,7 +182,9 @@ export default {
     try {
       return await found.handler(request, env, found.param);
     } catch (error) {
-      if (error instanceof EdgeError) return problem(error.status, error.code, error.message);
+      if (error instanceof BankError) return problem(error.status, error.code, error.message);
+      // The edge's refusal, passed on in its own words (its message names the field).
+      if (error instanceof AssentApiError) return problem(error.status, error.code, error.detail);
       console.error(error);
       return problem(500, 'internal', 'the bank had a problem; try again');
     }

@@ -4,7 +4,7 @@
 use assent_proto::api::{
     ActivateBegin, ActivateBeginResponse, ActivateFinish, ActivateFinishResponse, Deactivate,
     DecisionBody, DecisionResult, DeviceRequest, InboxChallenge, InboxOpen, InboxSealed,
-    PushUpdate,
+    PendingList, PushUpdate,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -13,25 +13,6 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCache, RequestInit, Response};
 
 use crate::problem::Problem;
-
-/// `GET /v1/device/{device_id}/pending` (an Assent addition to SPEC §7): what the push would
-/// have said about each pending request, so a lost push never loses a request.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PendingList {
-    /// Newest first.
-    pub pending: Vec<PendingEntry>,
-}
-
-/// One entry of [`PendingList`].
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct PendingEntry {
-    /// The request.
-    pub request_id: String,
-    /// `login` or `sign`.
-    pub kind: String,
-    /// Unix seconds.
-    pub expires_at: u64,
-}
 
 /// `POST /v1/device/activate/begin`.
 pub async fn activate_begin(code: &str) -> Result<ActivateBeginResponse, Problem> {

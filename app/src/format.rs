@@ -16,15 +16,6 @@ pub fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
-/// The same for the `kind` string of the pending list.
-pub fn kind_name_label(kind: &str) -> &'static str {
-    if kind == "sign" {
-        "Signature request"
-    } else {
-        "Sign-in request"
-    }
-}
-
 /// A Unix time in the device's locale, e.g. "4 Dec 2026, 23:41:05".
 pub fn local_time(unix_seconds: u64) -> String {
     // Far inside f64's exact range.
@@ -52,7 +43,5 @@ mod tests {
     fn kinds() {
         assert_eq!(kind_label(Kind::Login), "Sign-in request");
         assert_eq!(kind_label(Kind::Sign), "Signature request");
-        assert_eq!(kind_name_label("sign"), "Signature request");
-        assert_eq!(kind_name_label("login"), "Sign-in request");
     }
 }

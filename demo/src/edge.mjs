@@ -1,27 +1,16 @@
-// The Assent RP API (SPEC §5), server to server, with the bank's API key.
-
+// The Assent RP API (SPEC §5), server to server with the bank's API key, through the
+// integrator example's client (docs/integrators/example.mjs), as the guide shows.
+import { assentClient } from '../../docs/integrators/example.mjs';
 import { edgeUrl } from './config.mjs';
 
-export class EdgeError extends Error {
+/** The client for one RP's credentials. */
+export const edgeFor = (env, creds) => assentClient({ edgeOrigin: edgeUrl(env), apiKey: creds.apiKey });
+
+/** A refusal of the bank itself (bad input), answered in the same SPEC §11 shape. */
+export class BankError extends Error {
   constructor(status, code, message) {
     super(message);
     this.status = status;
     this.code = code;
   }
-}
-
-export async function callEdge(env, creds, method, path, body) {
-  const response = await fetch(`${edgeUrl(env)}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${creds.apiKey}`,
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const answer = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new EdgeError(response.status, answer?.error?.code ?? 'internal', answer?.error?.message ?? `HTTP ${response.status}`);
-  }
-  return answer;
 }

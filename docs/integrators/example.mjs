@@ -28,6 +28,7 @@ export class AssentApiError extends Error {
     this.name = 'AssentApiError';
     this.status = status;
     this.code = code; // e.g. 'invalid_request', 'rate_limited', 'already_decided'
+    this.detail = message; // the edge's own sentence (names the field for invalid_request)
     this.retryAfter = retryAfter; // seconds, with 429 rate_limited / account_frozen
   }
 }
@@ -51,7 +52,9 @@ export function assentClient({ edgeOrigin, apiKey, fetch: fetchImpl = globalThis
     const headers = { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const r = await fetchImpl(`${origin}${path}`, {
-      method, headers, redirect: 'error', // never replay the API key to another location
+      // A redirect is answered as unexpected, never followed: the API key stays with the edge.
+      // ('manual' rather than 'error', which Cloudflare Workers' fetch does not offer.)
+      method, headers, redirect: 'manual',
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();

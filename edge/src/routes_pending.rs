@@ -6,7 +6,9 @@ use assent_proto::api::ErrorCode;
 use assent_proto::ids;
 use worker::Env;
 
-use crate::account::{self, Command, PendingList};
+use assent_proto::api::PendingList;
+
+use crate::account::{self, Command};
 use crate::http::{Answer, Failure, ok};
 use crate::records::{self, DeviceRecord};
 

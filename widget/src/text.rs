@@ -2,90 +2,7 @@
 //! sentences shown and announced, the countdown and the reconnection backoff. Pure, so it is
 //! tested natively.
 
-/// A request's status (SPEC §5). Every status but `Pending` is final.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Awaiting the user's decision.
-    Pending,
-    /// Approved on the phone.
-    Approved,
-    /// Denied (see [`Reason`]).
-    Denied,
-    /// Not decided before `expires_at`.
-    Expired,
-    /// Cancelled (see [`Reason`]).
-    Cancelled,
-}
-
-impl Status {
-    /// The status spelled `word` (SPEC §5), if any.
-    pub fn parse(word: &str) -> Option<Self> {
-        Some(match word {
-            "pending" => Self::Pending,
-            "approved" => Self::Approved,
-            "denied" => Self::Denied,
-            "expired" => Self::Expired,
-            "cancelled" => Self::Cancelled,
-            _ => return None,
-        })
-    }
-
-    /// The SPEC spelling (also the `assent-status` event's `detail.status`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Denied => "denied",
-            Self::Expired => "expired",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    /// A final status never changes (SPEC §5: exactly one decision is recorded).
-    pub fn is_final(self) -> bool {
-        self != Self::Pending
-    }
-}
-
-/// Why a request was denied or cancelled (SPEC §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    /// Denied: the user said no.
-    Rejected,
-    /// Denied: "I did not ask for this".
-    Fraud,
-    /// Denied: approved with a wrong binding code.
-    BindingMismatch,
-    /// Cancelled by the website's backend.
-    Rp,
-    /// Cancelled: a newer login of the same account replaced it.
-    Superseded,
-}
-
-impl Reason {
-    /// The reason spelled `word` (SPEC §5), if any.
-    pub fn parse(word: &str) -> Option<Self> {
-        Some(match word {
-            "rejected" => Self::Rejected,
-            "fraud" => Self::Fraud,
-            "binding_mismatch" => Self::BindingMismatch,
-            "rp" => Self::Rp,
-            "superseded" => Self::Superseded,
-            _ => return None,
-        })
-    }
-
-    /// The SPEC spelling (the event's `detail.reason`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rejected => "rejected",
-            Self::Fraud => "fraud",
-            Self::BindingMismatch => "binding_mismatch",
-            Self::Rp => "rp",
-            Self::Superseded => "superseded",
-        }
-    }
-}
+pub use assent_proto::api::{Reason, Status};
 
 /// One status object (`GET /v1/status/{id}` or a `/live` message, SPEC §9).
 #[derive(Debug, Clone, PartialEq)]
@@ -111,8 +28,8 @@ impl Snapshot {
     ) -> Option<Self> {
         let expires_at = expires_at.filter(|t| t.is_finite() && *t >= 0.0)?;
         Some(Self {
-            status: Status::parse(status?)?,
-            reason: reason.and_then(Reason::parse),
+            status: Status::from_name(status?)?,
+            reason: reason.and_then(Reason::from_name),
             expires_at,
             code: code.filter(|c| !c.is_empty()),
         })
@@ -330,18 +247,21 @@ mod tests {
     #[test]
     fn every_spec_word_round_trips() {
         for word in STATUSES {
-            assert_eq!(Status::parse(word).map(Status::as_str), Some(word));
+            assert_eq!(Status::from_name(word).map(Status::as_str), Some(word));
         }
         for word in REASONS {
-            assert_eq!(Reason::parse(word).map(Reason::as_str), Some(word));
+            assert_eq!(Reason::from_name(word).map(Reason::as_str), Some(word));
         }
         for word in ["", "Pending", "approve", "deny", "cancel"] {
-            assert_eq!(Status::parse(word), None, "{word}");
-            assert_eq!(Reason::parse(word), None, "{word}");
+            assert_eq!(Status::from_name(word), None, "{word}");
+            assert_eq!(Reason::from_name(word), None, "{word}");
         }
         assert!(!Status::Pending.is_final());
         for word in &STATUSES[1..] {
-            assert!(Status::parse(word).is_some_and(Status::is_final), "{word}");
+            assert!(
+                Status::from_name(word).is_some_and(Status::is_final),
+                "{word}"
+            );
         }
     }
 

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use assent_proto::api::Mode;
+use assent_proto::api::{Mode, PendingEntry};
 use leptos::prelude::*;
 
-use crate::api::{self, PendingEntry};
+use crate::api;
 use crate::app::shell;
 use crate::channel::{self, Purpose};
 use crate::problem::Problem;
@@ -131,7 +131,7 @@ fn account_card(
             <ul class="pending" aria-label="Pending requests">
                 {waiting.into_iter().map(|entry| {
                     let href = Route::Request { device_id: account.device_id.clone(), request_id: entry.request_id }.href();
-                    view! { <li><a href=href>{format!("{} · until {}", format::kind_name_label(&entry.kind), format::local_time(entry.expires_at))}</a></li> }
+                    view! { <li><a href=href>{format!("{} · until {}", format::kind_label(entry.kind), format::local_time(entry.expires_at))}</a></li> }
                 }).collect_view()}
             </ul>
         }.into_any(),

@@ -91,10 +91,7 @@ pub fn decide(
         _ => {
             return Err(Failure::new(
                 ErrorCode::AlreadyDecided,
-                format!(
-                    "the request is already {}",
-                    rules_map::status(view.status).as_str()
-                ),
+                format!("the request is already {}", view.status.as_str()),
             ));
         }
     }
@@ -206,8 +203,8 @@ pub fn decide(
         sign_receipt(&claims, config.receipt_key()).map_err(|e| Failure::internal("receipt", e))?;
     record.receipts.insert(request_id, receipt.clone());
     Ok(Outcome::Recorded(Decided {
-        status: rules_map::status(decided.status),
-        reason: decided.reason.map(rules_map::reason),
+        status: decided.status,
+        reason: decided.reason,
         receipt: Some(receipt),
         finals: finals(&decided.effects),
         locked: locked(&decided.effects),

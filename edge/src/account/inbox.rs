@@ -10,8 +10,8 @@ use assent_webauthn::{
 use serde::{Deserialize, Serialize};
 
 use super::record::{AccountRecord, InboxChallenge};
+use crate::clock;
 use crate::http::Failure;
-use crate::{clock, rules_map};
 
 /// SPEC §7: an inbox challenge is single use and lives 2 minutes.
 pub const CHALLENGE_SECONDS: u64 = 120;
@@ -133,7 +133,7 @@ pub fn open(
         .into_iter()
         .map(|v| Entry {
             number_matching: v.binding_code.is_some(),
-            status: rules_map::status(v.status),
+            status: v.status,
             request_id: v.request_id,
         })
         .collect();

@@ -28,7 +28,6 @@ mod requests;
 pub use activation::{Begun, Finish, Finished};
 pub use decisions::{Decide, Decided};
 pub use inbox::{Issued, Opened};
-pub use pending::PendingList;
 use record::{AccountRecord, RECORD_KEY};
 pub use requests::{Create, Created, View};
 

@@ -2,26 +2,11 @@
 //! requests it may decide, newest first, with no more than a push carries (SPEC §6) — so a
 //! lost push loses no request. Secure mode still takes the inbox for the details.
 
-use assent_proto::content::Kind;
-use serde::{Deserialize, Serialize};
+use assent_proto::api::{PendingEntry, PendingList};
 
 use super::record::AccountRecord;
 use crate::http::Failure;
 use crate::rules_map;
-
-/// The answer to `Pending`, which is also the wire body of `GET /v1/device/{id}/pending`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PendingList {
-    pub pending: Vec<PendingEntry>,
-}
-
-/// One pending request: the members of the push's `assent` object that name it (SPEC §6).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PendingEntry {
-    pub request_id: String,
-    pub kind: Kind,
-    pub expires_at: u64,
-}
 
 /// The requests `device_id` may decide at `now`; an unknown device is `404`, a locked one
 /// `403` (as the inbox and decisions answer it).
@@ -32,7 +17,7 @@ pub fn list(record: &AccountRecord, device_id: &str, now: u64) -> Result<Pending
         .map_err(|e| rules_map::refusal(&e))?
         .into_iter()
         .map(|v| PendingEntry {
-            kind: rules_map::kind(v.kind),
+            kind: v.kind,
             expires_at: v.expires_at,
             request_id: v.request_id,
         })

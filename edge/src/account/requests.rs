@@ -68,9 +68,9 @@ pub fn view(record: &AccountRecord, v: RequestView) -> View {
     View {
         receipt: record.receipts.get(&v.request_id).cloned(),
         request_id: v.request_id,
-        kind: rules_map::kind(v.kind),
-        status: rules_map::status(v.status),
-        reason: v.reason.map(rules_map::reason),
+        kind: v.kind,
+        status: v.status,
+        reason: v.reason,
         created_at: v.created_at,
         expires_at: v.expires_at,
         decided_at: v.decided_at,
@@ -90,8 +90,8 @@ pub fn finals(effects: &[Effect]) -> Vec<Final> {
                 reason,
             } => Some(Final {
                 request_id: request_id.clone(),
-                status: rules_map::status(*status),
-                reason: reason.map(rules_map::reason),
+                status: *status,
+                reason: *reason,
             }),
             _ => None,
         })
@@ -105,7 +105,7 @@ pub fn create(record: &mut AccountRecord, c: Create) -> Result<Created, Failure>
             c.now,
             NewRequest {
                 request_id: c.request_id.clone(),
-                kind: rules_map::rules_kind(c.kind),
+                kind: c.kind,
                 ttl_seconds: Some(c.ttl_seconds),
                 binding_code: c.binding_code,
             },

@@ -2,88 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a request asks for (SPEC §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// Push and Login.
-    Login,
-    /// Push and Sign.
-    Sign,
-}
-
-impl Kind {
-    /// The SPEC spelling (`login`, `sign`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Login => "login",
-            Self::Sign => "sign",
-        }
-    }
-}
-
-/// A request's status (SPEC §5). Every status but `Pending` is final.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Awaiting the user's decision.
-    Pending,
-    /// Approved by a device.
-    Approved,
-    /// Denied by a device (see [`Reason`]).
-    Denied,
-    /// Not decided before `expires_at`.
-    Expired,
-    /// Withdrawn before a decision (see [`Reason`]).
-    Cancelled,
-}
-
-impl Status {
-    /// The SPEC spelling (`pending`, `approved`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Denied => "denied",
-            Self::Expired => "expired",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    /// True for every status but `Pending`: once final, a status never changes.
-    pub fn is_final(self) -> bool {
-        self != Self::Pending
-    }
-}
-
-/// Why a request was denied or cancelled (SPEC §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// `denied`: the user denied it.
-    Rejected,
-    /// `denied`: the user reported "I did not ask for this".
-    Fraud,
-    /// `denied`: approved with a wrong binding code.
-    BindingMismatch,
-    /// `cancelled`: the RP cancelled it.
-    Rp,
-    /// `cancelled`: a newer `login` of the account replaced it.
-    Superseded,
-}
-
-impl Reason {
-    /// The SPEC spelling (`rejected`, `fraud`, `binding_mismatch`, `rp`, `superseded`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Rejected => "rejected",
-            Self::Fraud => "fraud",
-            Self::BindingMismatch => "binding_mismatch",
-            Self::Rp => "rp",
-            Self::Superseded => "superseded",
-        }
-    }
-}
+// The wire words are the protocol's own types: one spelling of each status, reason and kind
+// for the state machine, the edge and the apps.
+pub use assent_proto::api::{Reason, Status};
+pub use assent_proto::content::Kind;
 
 /// The push state of a device (SPEC §6, §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

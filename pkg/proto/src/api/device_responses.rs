@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::status::{Mode, Status};
-use crate::content::RequestContent;
+use crate::content::{Kind, RequestContent};
 
 /// Answer to `POST /v1/device/activate/begin`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,4 +112,24 @@ pub struct DecisionResult {
     /// The receipt JWS (SPEC §8); `null` when none was issued.
     #[serde(default)]
     pub receipt: Option<String>,
+}
+
+/// Answer to `GET /v1/device/{device_id}/pending` (an Assent addition to SPEC §7): the
+/// requests the device may decide, newest first, with no more than a push carries (SPEC §6),
+/// so a device that lost a push still finds the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingList {
+    /// Newest first.
+    pub pending: Vec<PendingEntry>,
+}
+
+/// One entry of [`PendingList`]: the members of the push's `assent` object that name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEntry {
+    /// The request.
+    pub request_id: String,
+    /// Login or sign.
+    pub kind: Kind,
+    /// Unix seconds.
+    pub expires_at: u64,
 }

@@ -33,7 +33,7 @@ pub use device::{
 };
 pub use device_responses::{
     Account, ActivateBeginResponse, ActivateFinishResponse, DecisionResult, DeviceRequest,
-    InboxChallenge, InboxPlaintext, InboxSealed, RpInfo, UserInfo,
+    InboxChallenge, InboxPlaintext, InboxSealed, PendingEntry, PendingList, RpInfo, UserInfo,
 };
 pub use errors::{ErrorBody, ErrorCode, ErrorDetail};
 pub use parse::{parse_body, parse_valid};

@@ -1,7 +1,6 @@
 //! The status words of the API (SPEC §5, §9, §13) and the widget's status object (§9).
 //!
-//! `assent-rules` has its own `Status` and `Reason` (this crate must not depend on it); the
-//! edge maps between them, and both serialize to the same SPEC spellings.
+//! `assent-rules` (the state machine) uses these same types.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +21,18 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status spelled `name` (SPEC §5), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "pending" => Self::Pending,
+            "approved" => Self::Approved,
+            "denied" => Self::Denied,
+            "expired" => Self::Expired,
+            "cancelled" => Self::Cancelled,
+            _ => return None,
+        })
+    }
+
     /// The SPEC spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -56,6 +67,18 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The reason spelled `name` (SPEC §5), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "rejected" => Self::Rejected,
+            "fraud" => Self::Fraud,
+            "binding_mismatch" => Self::BindingMismatch,
+            "rp" => Self::Rp,
+            "superseded" => Self::Superseded,
+            _ => return None,
+        })
+    }
+
     /// The SPEC spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -147,4 +170,32 @@ pub struct StatusView {
     /// For `denied` and `cancelled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back_as_their_spelling_and_nothing_else_reads() {
+        for word in ["pending", "approved", "denied", "expired", "cancelled"] {
+            assert_eq!(Status::from_name(word).map(Status::as_str), Some(word));
+            let json = serde_json::to_string(&Status::from_name(word)).unwrap_or_default();
+            assert_eq!(json, format!("\"{word}\""), "serde and from_name agree");
+        }
+        for word in ["rejected", "fraud", "binding_mismatch", "rp", "superseded"] {
+            assert_eq!(Reason::from_name(word).map(Reason::as_str), Some(word));
+        }
+        for word in [
+            "",
+            "Pending",
+            "approve",
+            "deny",
+            "cancel",
+            "binding-mismatch",
+        ] {
+            assert_eq!(Status::from_name(word), None, "{word}");
+            assert_eq!(Reason::from_name(word), None, "{word}");
+        }
+    }
 }
