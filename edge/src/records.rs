@@ -1,6 +1,8 @@
 //! Write-once records in Workers KV (SPEC §12), each pointing at the account Durable
 //! Object that holds the mutable state.
 
+use assent_proto::api::ErrorCode;
+use assent_proto::ids;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use worker::Env;
@@ -62,6 +64,17 @@ pub async fn put<T: Serialize>(
     put.execute()
         .await
         .map_err(|e| Failure::internal("kv put", e))
+}
+
+/// The device `device_id`, or `404 not_found` (a malformed id reads like an unknown one).
+pub async fn device(env: &Env, device_id: &str) -> Result<DeviceRecord, Failure> {
+    let not_found = || Failure::new(ErrorCode::NotFound, "no such device");
+    if !ids::is_valid_id(device_id) {
+        return Err(not_found());
+    }
+    get(env, &device_key(device_id))
+        .await?
+        .ok_or_else(not_found)
 }
 
 /// Reads the record under `key`, if any.

@@ -66,7 +66,7 @@ pub async fn get(env: &Env, device_id: &str, request_id: &str) -> Answer {
             .map_err(|e| Failure::internal("request hash", e))?,
         request: entry.content,
         number_matching: entry.number_matching,
-        status: view.status,
+        status: view.request.status,
     })
 }
 

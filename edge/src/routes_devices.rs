@@ -7,23 +7,13 @@ use worker::{Env, Request};
 
 use crate::account::{self, Command};
 use crate::http::{Answer, Failure, ok, read_valid};
-use crate::records::{self, DeviceRecord};
+use crate::records;
 use crate::{auth, config};
-
-async fn device(env: &Env, device_id: &str) -> Result<DeviceRecord, Failure> {
-    let not_found = || Failure::new(ErrorCode::NotFound, "no such device");
-    if !ids::is_valid_id(device_id) {
-        return Err(not_found());
-    }
-    records::get(env, &records::device_key(device_id))
-        .await?
-        .ok_or_else(not_found)
-}
 
 /// `PUT /v1/device/{device_id}/push {sealed}`.
 pub async fn set_push(mut req: Request, env: &Env, device_id: &str) -> Answer {
     let body: PushUpdate = read_valid(&mut req, &Bounds::default()).await?;
-    let device = device(env, device_id).await?;
+    let device = records::device(env, device_id).await?;
     let answer: serde_json::Value = account::call(
         env,
         &device.rp_id,
@@ -40,7 +30,7 @@ pub async fn set_push(mut req: Request, env: &Env, device_id: &str) -> Answer {
 /// `POST /v1/device/{device_id}/deactivate {sealed}`.
 pub async fn deactivate(mut req: Request, env: &Env, device_id: &str) -> Answer {
     let body: Deactivate = read_valid(&mut req, &Bounds::default()).await?;
-    let device = device(env, device_id).await?;
+    let device = records::device(env, device_id).await?;
     let answer: serde_json::Value = account::call(
         env,
         &device.rp_id,

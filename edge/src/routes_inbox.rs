@@ -4,34 +4,24 @@
 
 use assent_channel::{Channel, Purpose};
 use assent_proto::api::{
-    Bounds, DeviceRequest, ErrorCode, InboxChallenge, InboxOpen, InboxPlaintext, InboxSealed,
+    Bounds, DeviceRequest, InboxChallenge, InboxOpen, InboxPlaintext, InboxSealed,
 };
-use assent_proto::{b64u, ids};
+use assent_proto::b64u;
 use assent_webauthn::request_options;
 use worker::{Env, Request};
 
 use crate::account::{self, Command, Issued, Opened};
 use crate::http::{Answer, Failure, ok, read_valid};
-use crate::records::{self, DeviceRecord};
+use crate::records;
 use crate::routes_requests::{RequestEntry, request_key};
 use crate::{clock, config};
 
 /// How long the browser may take for the assertion.
 const CEREMONY_TIMEOUT_MS: u32 = 120_000;
 
-async fn device(env: &Env, device_id: &str) -> Result<DeviceRecord, Failure> {
-    let not_found = || Failure::new(ErrorCode::NotFound, "no such device");
-    if !ids::is_valid_id(device_id) {
-        return Err(not_found());
-    }
-    records::get(env, &records::device_key(device_id))
-        .await?
-        .ok_or_else(not_found)
-}
-
 pub async fn challenge(env: &Env, device_id: &str) -> Answer {
     let config = config::load(env)?;
-    let device = device(env, device_id).await?;
+    let device = records::device(env, device_id).await?;
     let issued: Issued = account::call(
         env,
         &device.rp_id,
@@ -59,7 +49,7 @@ pub async fn challenge(env: &Env, device_id: &str) -> Answer {
 pub async fn open(mut req: Request, env: &Env, device_id: &str) -> Answer {
     let body: InboxOpen = read_valid(&mut req, &Bounds::default()).await?;
     let config = config::load(env)?;
-    let device = device(env, device_id).await?;
+    let device = records::device(env, device_id).await?;
     let opened: Opened = account::call(
         env,
         &device.rp_id,

@@ -2,9 +2,7 @@
 //! `GET /v1/status/{request_id}` (SPEC §9).
 
 use assent_config::{Config, RpConfig};
-use assent_proto::api::{
-    Bounds, Cancelled, CreateRequest, ErrorCode, RequestCreated, RequestStatus, Status, StatusView,
-};
+use assent_proto::api::{Bounds, Cancelled, CreateRequest, ErrorCode, RequestCreated, Status};
 use assent_proto::content::RequestContent;
 use assent_proto::{b64u, ids};
 use assent_rules::binding_code_from_random;
@@ -80,7 +78,7 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
         }),
     )
     .await?;
-    let expires_at = outcome.view.expires_at;
+    let expires_at = outcome.view.request.expires_at;
     records::put(
         env,
         &request_key(&request_id),
@@ -105,7 +103,7 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
     created(&RequestCreated {
         request_id,
         status: Status::Pending,
-        created_at: outcome.view.created_at,
+        created_at: outcome.view.request.created_at,
         expires_at,
         binding_code,
         status_token,
@@ -130,9 +128,9 @@ async fn notify(
             rp_id: rp.id().to_owned(),
             user_id: user_id.to_owned(),
             device_id: job.device_id.clone(),
-            request_id: view.request_id.clone(),
-            kind: view.kind,
-            expires_at: view.expires_at,
+            request_id: view.request.request_id.clone(),
+            kind: view.request.kind,
+            expires_at: view.request.expires_at,
             push_seq: job.push_seq,
             subscription: job.subscription.clone(),
             attempt: 1,
@@ -172,17 +170,7 @@ pub async fn get(req: Request, env: &Env, request_id: &str) -> Answer {
         },
     )
     .await?;
-    ok(&RequestStatus {
-        request_id: view.request_id,
-        kind: view.kind,
-        status: view.status,
-        created_at: view.created_at,
-        expires_at: view.expires_at,
-        decided_at: view.decided_at,
-        device_id: view.device_id,
-        reason: view.reason,
-        receipt: view.receipt,
-    })
+    ok(&view.into_status())
 }
 
 /// `POST /v1/requests/{request_id}/cancel`: `200 {status: "cancelled"}`, or `409` when
@@ -335,16 +323,7 @@ pub async fn status(req: Request, env: &Env, request_id: &str) -> Answer {
     )
     .await
     .map_err(cors)?;
-    let response = json_response(
-        &StatusView {
-            status: view.status,
-            expires_at: view.expires_at,
-            binding_code: view.binding_code,
-            decided_at: view.decided_at,
-            reason: view.reason,
-        },
-        200,
-    )?;
+    let response = json_response(&view.request.into_status_view(), 200)?;
     with_cors(response, origin)
 }
 

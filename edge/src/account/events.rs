@@ -1,7 +1,7 @@
 //! The webhook events an account's changes produce (SPEC §9). `data` of `request.*` is the
 //! `GET /v1/requests/{id}` object, receipt included.
 
-use assent_proto::api::{RequestStatus, Status};
+use assent_proto::api::Status;
 use assent_proto::b64u;
 use assent_receipt::Jwk;
 use assent_webhook::{Event, EventType};
@@ -25,17 +25,7 @@ pub fn finals(record: &AccountRecord, now: u64, finals: &[Final]) -> Vec<Event> 
                 Status::Pending => return None,
             };
             let v = view(record, record.rules.view(now, &f.request_id).ok()?);
-            let data = RequestStatus {
-                request_id: v.request_id,
-                kind: v.kind,
-                status: v.status,
-                created_at: v.created_at,
-                expires_at: v.expires_at,
-                decided_at: v.decided_at,
-                device_id: v.device_id,
-                reason: v.reason,
-                receipt: v.receipt,
-            };
+            let data = v.into_status();
             webhooks::event(event_type, serde_json::to_value(data).ok()?)
         })
         .collect()

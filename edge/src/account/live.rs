@@ -1,25 +1,17 @@
 //! The widget's live status (SPEC §9): a hibernatable WebSocket per watching page, tagged
 //! with its request id; it gets the status object at once and on every change.
 
-use assent_proto::api::{ErrorCode, StatusView};
+use assent_proto::api::ErrorCode;
 use worker::{Request, Response, State, WebSocketPair};
 
 use super::record::{AccountRecord, RECORD_KEY};
-use super::requests::view;
 use crate::clock;
 use crate::http::Failure;
 
 /// The `GET /v1/status/{id}` object of `request_id`, as JSON text.
 pub fn status_text(record: &AccountRecord, now: u64, request_id: &str) -> Option<String> {
-    let v = view(record, record.rules.view(now, request_id).ok()?);
-    serde_json::to_string(&StatusView {
-        status: v.status,
-        expires_at: v.expires_at,
-        binding_code: v.binding_code,
-        decided_at: v.decided_at,
-        reason: v.reason,
-    })
-    .ok()
+    let v = record.rules.view(now, request_id).ok()?;
+    serde_json::to_string(&v.into_status_view()).ok()
 }
 
 /// Accepts the upgrade the Worker forwarded (`/live?request_id=…&token_sha256=…`) once the

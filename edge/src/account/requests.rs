@@ -40,18 +40,11 @@ pub struct Final {
     pub reason: Option<Reason>,
 }
 
-/// A request's state as the wire shows it.
+/// A request's state as the wire shows it: the rules' view and the receipt, if decided.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct View {
-    pub request_id: String,
-    pub kind: Kind,
-    pub status: Status,
-    pub reason: Option<Reason>,
-    pub created_at: u64,
-    pub expires_at: u64,
-    pub decided_at: Option<u64>,
-    pub device_id: Option<String>,
-    pub binding_code: Option<String>,
+    #[serde(flatten)]
+    pub request: RequestView,
     pub receipt: Option<String>,
 }
 
@@ -64,18 +57,17 @@ pub struct Created {
     pub finals: Vec<Final>,
 }
 
-pub fn view(record: &AccountRecord, v: RequestView) -> View {
+impl View {
+    /// As `GET /v1/requests/{id}` and the `request.*` webhooks carry it.
+    pub fn into_status(self) -> assent_proto::api::RequestStatus {
+        self.request.into_request_status(self.receipt)
+    }
+}
+
+pub fn view(record: &AccountRecord, request: RequestView) -> View {
     View {
-        receipt: record.receipts.get(&v.request_id).cloned(),
-        request_id: v.request_id,
-        kind: v.kind,
-        status: v.status,
-        reason: v.reason,
-        created_at: v.created_at,
-        expires_at: v.expires_at,
-        decided_at: v.decided_at,
-        device_id: v.device_id,
-        binding_code: v.binding_code,
+        receipt: record.receipts.get(&request.request_id).cloned(),
+        request,
     }
 }
 

@@ -156,6 +156,42 @@ impl core::fmt::Display for ReceiptMismatch {
 
 impl std::error::Error for ReceiptMismatch {}
 
+/// `jti` and `request.request_id` both name `expected`.
+fn same_request_id(receipt: &Receipt, expected: &str) -> Result<(), ReceiptMismatch> {
+    if receipt.request_id() != expected || receipt.request().request_id != expected {
+        return Err(ReceiptMismatch::RequestId {
+            expected: expected.to_owned(),
+            found: receipt.request_id().to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn same_kind(receipt: &Receipt, expected: Kind) -> Result<(), ReceiptMismatch> {
+    let found = receipt.request().kind;
+    if found != expected {
+        return Err(ReceiptMismatch::Kind { expected, found });
+    }
+    Ok(())
+}
+
+fn same_times(receipt: &Receipt, created_at: u64, expires_at: u64) -> Result<(), ReceiptMismatch> {
+    let content = receipt.request();
+    if content.created_at != created_at {
+        return Err(ReceiptMismatch::CreatedAt {
+            expected: created_at,
+            found: content.created_at,
+        });
+    }
+    if content.expires_at != expires_at {
+        return Err(ReceiptMismatch::ExpiresAt {
+            expected: expires_at,
+            found: content.expires_at,
+        });
+    }
+    Ok(())
+}
+
 /// Something the RP holds that a receipt must agree with.
 pub trait ReceiptExpectation {
     /// `Ok` when `receipt` agrees with `self`; else the first member that does not.
@@ -168,12 +204,7 @@ pub trait ReceiptExpectation {
 impl ReceiptExpectation for RequestCreated {
     fn check(&self, receipt: &Receipt) -> Result<(), ReceiptMismatch> {
         let content = receipt.request();
-        if receipt.request_id() != self.request_id || content.request_id != self.request_id {
-            return Err(ReceiptMismatch::RequestId {
-                expected: self.request_id.clone(),
-                found: receipt.request_id().to_owned(),
-            });
-        }
+        same_request_id(receipt, &self.request_id)?;
         let hash = content
             .request_hash()
             .map_err(|_| ReceiptMismatch::Canonicalization)?;
@@ -183,18 +214,7 @@ impl ReceiptExpectation for RequestCreated {
                 found: hash,
             });
         }
-        if content.created_at != self.created_at {
-            return Err(ReceiptMismatch::CreatedAt {
-                expected: self.created_at,
-                found: content.created_at,
-            });
-        }
-        if content.expires_at != self.expires_at {
-            return Err(ReceiptMismatch::ExpiresAt {
-                expected: self.expires_at,
-                found: content.expires_at,
-            });
-        }
+        same_times(receipt, self.created_at, self.expires_at)?;
         Ok(())
     }
 }
@@ -211,12 +231,7 @@ impl ReceiptExpectation for CreateRequest {
                 found: receipt.user_id().to_owned(),
             });
         }
-        if content.kind != self.kind {
-            return Err(ReceiptMismatch::Kind {
-                expected: self.kind,
-                found: content.kind,
-            });
-        }
+        same_kind(receipt, self.kind)?;
         if content.title != self.title {
             return Err(ReceiptMismatch::Title);
         }
@@ -243,36 +258,13 @@ impl ReceiptExpectation for CreateRequest {
 /// `GET /v1/requests/{request_id}` (or a `request.*` webhook's data): id, kind, times, the
 /// deciding device, and a decision that gives the status — `approved` from approve,
 /// `denied` / `rejected` from deny without a reason or with `rejected`, `denied` / `fraud`
-/// from deny with `fraud`, `denied` /
-/// `binding_mismatch` from approve (with a wrong code). Any other status records no
+/// from deny with `fraud`, `denied` / `binding_mismatch` from approve (with a wrong code). Any other status records no
 /// decision, so no receipt can match it.
 impl ReceiptExpectation for RequestStatus {
     fn check(&self, receipt: &Receipt) -> Result<(), ReceiptMismatch> {
-        let content = receipt.request();
-        if receipt.request_id() != self.request_id || content.request_id != self.request_id {
-            return Err(ReceiptMismatch::RequestId {
-                expected: self.request_id.clone(),
-                found: receipt.request_id().to_owned(),
-            });
-        }
-        if content.kind != self.kind {
-            return Err(ReceiptMismatch::Kind {
-                expected: self.kind,
-                found: content.kind,
-            });
-        }
-        if content.created_at != self.created_at {
-            return Err(ReceiptMismatch::CreatedAt {
-                expected: self.created_at,
-                found: content.created_at,
-            });
-        }
-        if content.expires_at != self.expires_at {
-            return Err(ReceiptMismatch::ExpiresAt {
-                expected: self.expires_at,
-                found: content.expires_at,
-            });
-        }
+        same_request_id(receipt, &self.request_id)?;
+        same_kind(receipt, self.kind)?;
+        same_times(receipt, self.created_at, self.expires_at)?;
         if let Some(device_id) = &self.device_id
             && receipt.device_id() != device_id
         {

@@ -116,4 +116,31 @@ impl RequestView {
             binding_code: record.binding_code.clone(),
         }
     }
+
+    /// The widget's status object (`GET /v1/status/{id}`, SPEC §9).
+    pub fn into_status_view(self) -> assent_proto::api::StatusView {
+        assent_proto::api::StatusView {
+            status: self.status,
+            expires_at: self.expires_at,
+            binding_code: self.binding_code,
+            decided_at: self.decided_at,
+            reason: self.reason,
+        }
+    }
+
+    /// The RP's request status (`GET /v1/requests/{id}` and the `request.*` webhooks), with
+    /// the receipt once a device decided.
+    pub fn into_request_status(self, receipt: Option<String>) -> assent_proto::api::RequestStatus {
+        assent_proto::api::RequestStatus {
+            request_id: self.request_id,
+            kind: self.kind,
+            status: self.status,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            decided_at: self.decided_at,
+            device_id: self.device_id,
+            reason: self.reason,
+            receipt,
+        }
+    }
 }

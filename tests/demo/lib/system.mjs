@@ -2,12 +2,11 @@
 // (`wrangler dev` of wrangler.toml) and Example Bank (`wrangler dev` of demo/wrangler.toml) on
 // their own loopback origins, the bank configured as the RPs `demo` (gateway) and
 // `demo-secure` (secure) with its webhooks, and the bank's server holding the API keys.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, root, startWrangler } from '../../edge/lib/wrangler.mjs';
+import { freePort, spawnWranglerDev, startWrangler } from '../../edge/lib/wrangler.mjs';
 
 /** Starts the edge and the bank. `limits` applies to both RPs (SPEC §13). */
 export async function startSystem({ limits } = {}) {
@@ -27,38 +26,23 @@ export async function startSystem({ limits } = {}) {
     `ASSENT_WEBHOOK_SECRET_DEMO='${webhookSecrets.demo}'`,
     `ASSENT_WEBHOOK_SECRET_DEMO_SECURE='${webhookSecrets['demo-secure']}'`,
   ].join('\n') + '\n', { mode: 0o600 });
-  const child = spawn('npx', [
-    'wrangler', 'dev', '--config', 'demo/wrangler.toml', '--local', '--ip', '127.0.0.1', '--port', String(bankPort),
-    '--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort()), '--persist-to', join(dir, 'state'),
-    '--show-interactive-dev-session=false', '--env-file', envFile,
-  ], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}` },
+  const bank = await spawnWranglerDev({
+    port: bankPort,
+    persist: join(dir, 'state'),
+    extraArgs: ['--config', 'demo/wrangler.toml', '--env-file', envFile],
   });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
   const stopBank = () => {
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+    bank.kill();
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${bankUrl}/api/config`)).ok) break;
-    } catch { /* not yet */ }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      stopBank();
-      edge.stop();
-      throw new Error(`the demo bank did not start on ${bankUrl}:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  if (!(await bank.ready(`${bankUrl}/api/config`))) {
+    stopBank();
+    edge.stop();
+    throw new Error(`the demo bank did not start on ${bankUrl}:\n${bank.logs()}`);
   }
   return {
     edge,
-    bank: { url: bankUrl, logs: () => output },
+    bank: { url: bankUrl, logs: bank.logs },
     stop() {
       stopBank();
       edge.stop();

@@ -28,6 +28,55 @@ export function freePort() {
 }
 
 /**
+ * One `wrangler dev` process (its own process group, so `kill()` ends workerd too) on
+ * 127.0.0.1:`port` with its state under `persist` and `extraArgs` (e.g. `--config`, an env
+ * file). `ready(url)` polls `url` until it answers 2xx, the process exits or `timeoutMs`
+ * passes. `respawn()` starts it again with the same arguments after `kill()`.
+ */
+export async function spawnWranglerDev({ port, persist, extraArgs = [], timeoutMs = 60_000 }) {
+  const args = [
+    'wrangler', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
+    '--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort()),
+    '--persist-to', persist, '--show-interactive-dev-session=false', ...extraArgs,
+  ];
+  const env = {
+    ...process.env,
+    CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+    PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}`,
+  };
+  let child = null;
+  let output = '';
+  const respawn = () => {
+    child = spawn('npx', args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+  };
+  respawn();
+  return {
+    respawn,
+    logs: () => output,
+    kill() {
+      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    },
+    exited() {
+      const c = child;
+      return new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
+    },
+    async ready(url) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null) return false;
+        try {
+          if ((await fetch(url)).ok) return true;
+        } catch { /* not up yet */ }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return false;
+    },
+  };
+}
+
+/**
  * Starts wrangler dev. The Worker must already be built (scripts/build-edge.sh); wrangler.toml
  * has no [build] command, so start-up stays fast and runs exactly what was built.
  * Returns {url, port, config, stop(), restart(), logs()}; url uses `localhost` (WebAuthn refuses IP
@@ -43,54 +92,28 @@ export async function startWrangler({ port, rps = DEFAULT_RPS, vars = {}, timeou
   port ??= await freePort();
   const config = writeTestConfig({ port, rps });
   const persist = mkdtempSync(join(tmpdir(), 'assent-wrangler-'));
-  const args = [
-    'wrangler', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-ip', '127.0.0.1', '--inspector-port', String(await freePort()),
-    '--persist-to', persist, '--show-interactive-dev-session=false', '--env-file', config.file,
-    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
-  ];
-  const env = {
-    ...process.env,
-    CI: 'true', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-    PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}`,
-  };
-  let child = null;
-  let output = '';
-  const spawnEdge = () => {
-    child = spawn('npx', args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
-  };
+  const proc = await spawnWranglerDev({
+    port,
+    persist,
+    timeoutMs,
+    extraArgs: ['--env-file', config.file, ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+  });
   const url = `http://localhost:${port}`;
   let conformance = null;
-  const kill = () => {
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-  };
   const stop = () => {
-    kill();
+    proc.kill();
     rmSync(persist, { recursive: true, force: true });
     rmSync(dirname(config.file), { recursive: true, force: true });
     conformance?.report();
   };
-  const ready = async () => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) return false;
-      try {
-        if ((await fetch(`${url}/healthz`)).ok) return true;
-      } catch { /* not up yet */ }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    return false;
-  };
+  const ready = () => proc.ready(`${url}/healthz`);
   /**
    * Stops workerd and starts it again on the same port with the same state (KV, Durable
    * Objects) and configuration: what an edge restart or redeploy looks like to clients.
    */
   const restart = async ({ downMs = 0 } = {}) => {
-    const old = child;
-    kill();
-    await new Promise((r) => (old.exitCode !== null ? r() : old.once('exit', r)));
+    proc.kill();
+    await proc.exited();
     // The port must be free again before the new workerd binds it.
     for (let i = 0; i < 40; i += 1) {
       try {
@@ -101,14 +124,13 @@ export async function startWrangler({ port, rps = DEFAULT_RPS, vars = {}, timeou
       }
     }
     if (downMs) await new Promise((r) => setTimeout(r, downMs));
-    spawnEdge();
-    if (!(await ready())) throw new Error(`wrangler dev did not come back on ${url}:\n${output}`);
+    proc.respawn();
+    if (!(await ready())) throw new Error(`wrangler dev did not come back on ${url}:\n${proc.logs()}`);
   };
-  spawnEdge();
   if (await ready()) {
     conformance = installConformance(url);
-    return { url, port, config, stop, restart, logs: () => output };
+    return { url, port, config, stop, restart, logs: proc.logs };
   }
   stop();
-  throw new Error(`wrangler dev did not answer on ${url} within ${timeoutMs} ms:\n${output}`);
+  throw new Error(`wrangler dev did not answer on ${url} within ${timeoutMs} ms:\n${proc.logs()}`);
 }
