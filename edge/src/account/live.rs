@@ -4,7 +4,7 @@
 use assent_proto::api::ErrorCode;
 use worker::{Request, Response, State, WebSocketPair};
 
-use super::record::{AccountRecord, RECORD_KEY};
+use super::record::AccountRecord;
 use crate::clock;
 use crate::http::Failure;
 
@@ -16,7 +16,7 @@ pub fn status_text(record: &AccountRecord, now: u64, request_id: &str) -> Option
 
 /// Accepts the upgrade the Worker forwarded (`/live?request_id=…&token_sha256=…`) once the
 /// token matches the request's.
-pub async fn accept(state: &State, req: &Request) -> Result<Response, Failure> {
+pub fn accept(state: &State, record: &AccountRecord, req: &Request) -> Result<Response, Failure> {
     let url = req.url()?;
     let param = |name: &str| {
         url.query_pairs()
@@ -29,7 +29,6 @@ pub async fn accept(state: &State, req: &Request) -> Result<Response, Failure> {
             "missing parameters",
         ));
     };
-    let record: AccountRecord = state.storage().get(RECORD_KEY).await?.unwrap_or_default();
     let expected = record
         .status_tokens
         .get(&request_id)
@@ -37,7 +36,7 @@ pub async fn accept(state: &State, req: &Request) -> Result<Response, Failure> {
     if *expected != presented {
         return Err(Failure::new(ErrorCode::Unauthorized, "wrong status token"));
     }
-    let text = status_text(&record, clock::now(), &request_id)
+    let text = status_text(record, clock::now(), &request_id)
         .ok_or_else(|| Failure::new(ErrorCode::NotFound, "no such request"))?;
     let pair = WebSocketPair::new()?;
     state.accept_websocket_with_tags(&pair.server, &[request_id.as_str()]);

@@ -2,11 +2,17 @@
 //! account's mutable state (SPEC §12), so "exactly one decision" holds whatever races.
 //!
 //! The Worker talks to it with typed [`Command`]s (JSON over the stub's `fetch`); each
-//! command loads the record, applies one change and saves it before answering, and the
-//! object's input gate keeps commands from interleaving.
+//! command reads the record (kept in memory once loaded), applies one change to a copy and
+//! saves it before answering. The object's input gate keeps commands from interleaving
+//! while storage is awaited, but not while the Queue is: see `flush_outbox`.
 
 // `#[durable_object]` generates undocumented wasm-bindgen glue around the type.
 #![allow(missing_docs)]
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use assent_proto::api::{ActivationState, ErrorBody, ErrorCode};
 use serde::de::DeserializeOwned;
@@ -120,11 +126,21 @@ pub struct ActivationView {
 pub struct Account {
     state: State,
     env: Env,
+    /// The record as last loaded or saved. The object is the account's only writer, so
+    /// this is what storage holds; reads answer from it without a storage round trip.
+    /// `None` until first loaded, and after a failed write (the next command reloads).
+    /// Never borrowed across an `await`: the object takes other requests while it waits
+    /// for the Queue.
+    saved: RefCell<Option<Rc<AccountRecord>>>,
 }
 
 impl DurableObject for Account {
     fn new(state: State, env: Env) -> Self {
-        Self { state, env }
+        Self {
+            state,
+            env,
+            saved: RefCell::new(None),
+        }
     }
 
     async fn alarm(&self) -> Result<Response> {
@@ -163,7 +179,11 @@ impl DurableObject for Account {
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         if req.path() == "/live" {
-            return match live::accept(&self.state, &req).await {
+            let accepted = match self.load().await {
+                Ok(record) => live::accept(&self.state, &record, &req),
+                Err(failure) => Err(failure),
+            };
+            return match accepted {
                 Ok(response) => Ok(response),
                 Err(failure) => failure.into_response(),
             };
@@ -181,11 +201,13 @@ impl DurableObject for Account {
 
 impl Account {
     async fn apply(&self, envelope: Envelope) -> std::result::Result<serde_json::Value, Failure> {
-        let storage = self.state.storage();
-        let mut record: AccountRecord = storage.get(RECORD_KEY).await?.unwrap_or_default();
+        let saved = self.load().await?;
+        // A read answers from the saved record as it is; the first change copies it.
+        let mut record = Cow::Borrowed(&*saved);
         if record.rp_id.is_empty() {
-            record.rp_id = envelope.rp_id;
-            record.user_id = envelope.user_id;
+            let r = record.to_mut();
+            r.rp_id = envelope.rp_id;
+            r.user_id = envelope.user_id;
         }
         let command = envelope.command;
         let now = clock::now();
@@ -201,10 +223,10 @@ impl Account {
             } => {
                 // Forget unused activations a day after they expired: they can only answer
                 // `expired`.
-                record
-                    .activations
+                let r = record.to_mut();
+                r.activations
                     .retain(|_, a| a.device_id.is_some() || a.expires_at + 86_400 > now);
-                record.activations.insert(
+                r.activations.insert(
                     activation_id,
                     record::ActivationEntry {
                         expires_at,
@@ -228,17 +250,17 @@ impl Account {
                 (to_value(&view)?, false)
             }
             Command::BeginActivation { activation_id } => (
-                to_value(&activation::begin(&mut record, &activation_id, now)?)?,
+                to_value(&activation::begin(record.to_mut(), &activation_id, now)?)?,
                 true,
             ),
             Command::FinishActivation(finish) => {
                 let config = config::load(&self.env)?;
-                let finished = activation::finish(&mut record, &config, finish, now)?;
+                let finished = activation::finish(record.to_mut(), &config, finish, now)?;
                 events.extend(events::activation_completed(&record, &finished));
                 (to_value(&finished)?, true)
             }
             Command::CreateRequest(create) => {
-                let created = requests::create(&mut record, create)?;
+                let created = requests::create(record.to_mut(), create)?;
                 finals.extend(created.finals.iter().cloned());
                 (to_value(&created)?, true)
             }
@@ -264,7 +286,7 @@ impl Account {
                 (to_value(&requests::view(&record, view))?, false)
             }
             Command::InboxChallenge { device_id } => (
-                to_value(&inbox::challenge(&mut record, &device_id, now)?)?,
+                to_value(&inbox::challenge(record.to_mut(), &device_id, now)?)?,
                 true,
             ),
             Command::InboxOpen {
@@ -274,7 +296,7 @@ impl Account {
             } => {
                 let config = config::load(&self.env)?;
                 match inbox::open(
-                    &mut record,
+                    record.to_mut(),
                     &config,
                     &device_id,
                     &challenge_id,
@@ -284,14 +306,14 @@ impl Account {
                     Ok(opened) => (to_value(&opened)?, true),
                     Err(failure) => {
                         // The challenge is spent even when the answer is refused.
-                        storage.put(RECORD_KEY, &record).await?;
+                        self.save(record.into_owned()).await?;
                         return Err(failure);
                     }
                 }
             }
             Command::SetPush { device_id, sealed } => {
                 let config = config::load(&self.env)?;
-                let push = devices::set_push(&mut record, &config, &device_id, &sealed)?;
+                let push = devices::set_push(record.to_mut(), &config, &device_id, &sealed)?;
                 (
                     serde_json::json!({ "device_id": device_id, "push": push }),
                     true,
@@ -299,7 +321,7 @@ impl Account {
             }
             Command::Deactivate { device_id, sealed } => {
                 let config = config::load(&self.env)?;
-                devices::deactivate(&mut record, &config, &device_id, &sealed, now)?;
+                devices::deactivate(record.to_mut(), &config, &device_id, &sealed, now)?;
                 events.extend(events::device_removed(&record, &device_id));
                 (
                     serde_json::json!({ "device_id": device_id, "status": "removed" }),
@@ -307,7 +329,7 @@ impl Account {
                 )
             }
             Command::RemoveDevice { device_id } => {
-                devices::remove(&mut record, &device_id)?;
+                devices::remove(record.to_mut(), &device_id)?;
                 events.extend(events::device_removed(&record, &device_id));
                 (
                     serde_json::json!({ "device_id": device_id, "status": "removed" }),
@@ -320,6 +342,7 @@ impl Account {
             ),
             Command::Cancel { request_id } => {
                 let effects = record
+                    .to_mut()
                     .rules
                     .cancel(now, &request_id)
                     .map_err(|e| rules_map::refusal(&e))?;
@@ -328,7 +351,7 @@ impl Account {
             }
             Command::Decide(decide) => {
                 let config = config::load(&self.env)?;
-                match decisions::decide(&mut record, &config, decide, now)? {
+                match decisions::decide(record.to_mut(), &config, decide, now)? {
                     decisions::Outcome::Recorded(decided) => {
                         finals.extend(decided.finals.iter().cloned());
                         events.extend(events::devices_locked(&record, &decided.locked));
@@ -337,7 +360,7 @@ impl Account {
                     decisions::Outcome::BadAssertion { failure, locked } => {
                         // The failure is counted (SPEC §10) even though the call is refused.
                         let events = events::devices_locked(&record, &locked);
-                        self.commit(&mut record, events).await?;
+                        self.commit(record.into_owned(), events, now, &[]).await?;
                         return Err(failure);
                     }
                 }
@@ -380,6 +403,7 @@ impl Account {
                 push_seq,
             } => {
                 let effects = record
+                    .to_mut()
                     .rules
                     .mark_push_gone(&device_id, push_seq)
                     .map_err(|e| rules_map::refusal(&e))?;
@@ -393,10 +417,10 @@ impl Account {
         // write is durable, and a refused command returned early without changing anything.
         events.extend(events::finals(&record, now, &finals));
         if changed || !events.is_empty() {
+            let mut record = record.into_owned();
             prune(&mut record, now);
-            self.commit(&mut record, events).await?;
+            self.commit(record, events, now, &finals).await?;
         }
-        self.broadcast(&record, now, &finals);
         Ok(answer)
     }
 }
@@ -415,38 +439,84 @@ impl Account {
         }
     }
 
+    /// The saved record: from memory, or from storage the first time (and after a failed
+    /// write).
+    async fn load(&self) -> std::result::Result<Rc<AccountRecord>, Failure> {
+        if let Some(saved) = self.saved.borrow().clone() {
+            return Ok(saved);
+        }
+        let record: AccountRecord = self
+            .state
+            .storage()
+            .get(RECORD_KEY)
+            .await?
+            .unwrap_or_default();
+        // A command that ran during the read saved a newer record: that one stands.
+        let mut saved = self.saved.borrow_mut();
+        Ok(saved.get_or_insert_with(|| Rc::new(record)).clone())
+    }
+
+    /// Writes `record` and makes it the saved one. After a failed write nothing is known
+    /// of what storage holds, so memory is dropped and the next command reads it again.
+    async fn save(&self, record: AccountRecord) -> std::result::Result<(), Failure> {
+        match self.state.storage().put(RECORD_KEY, &record).await {
+            Ok(()) => {
+                *self.saved.borrow_mut() = Some(Rc::new(record));
+                Ok(())
+            }
+            Err(e) => {
+                *self.saved.borrow_mut() = None;
+                Err(e.into())
+            }
+        }
+    }
+
     /// Saves the record with `events` in its outbox (one write: the change and the events
-    /// that report it), then hands the outbox to the Queue and saves again without what it
-    /// took. Whatever the Queue refused, or a crash between the two writes left behind, the
-    /// alarm sends later; an event may then go out twice, with the same id (receivers dedupe
-    /// by id, SPEC §9).
+    /// that report it), tells the widgets watching `finals` once that write is durable,
+    /// then hands the outbox to the Queue and saves again without what it took. Whatever
+    /// the Queue refused, or a crash between the two writes left behind, the alarm sends
+    /// later; an event may then go out twice, with the same id (receivers dedupe by id,
+    /// SPEC §9).
     async fn commit(
         &self,
-        record: &mut AccountRecord,
+        mut record: AccountRecord,
         events: Vec<assent_webhook::Event>,
+        now: u64,
+        finals: &[requests::Final],
     ) -> std::result::Result<(), Failure> {
-        let storage = self.state.storage();
         record.outbox.extend(events);
-        storage.put(RECORD_KEY, &*record).await?;
-        self.sync_alarm(record).await?;
-        self.flush_outbox(record).await
+        self.sync_alarm(&record).await?;
+        self.save(record).await?;
+        if !finals.is_empty() {
+            self.broadcast(&*self.load().await?, now, finals);
+        }
+        self.flush_outbox().await
     }
 
-    /// Sends the outbox; saves (and re-arms the alarm) only when the Queue took something.
-    async fn flush_outbox(&self, record: &mut AccountRecord) -> std::result::Result<(), Failure> {
-        if record.outbox.is_empty() {
+    /// Sends the saved outbox; saves (and re-arms the alarm) only when the Queue took
+    /// something. Other commands may run while the Queue is awaited, so what was sent is
+    /// taken out of the record as it is afterwards, never written over it from a copy made
+    /// before.
+    async fn flush_outbox(&self) -> std::result::Result<(), Failure> {
+        let saved = self.load().await?;
+        if saved.outbox.is_empty() {
             return Ok(());
         }
-        let pending = std::mem::take(&mut record.outbox);
-        let sent = pending.len();
-        record.outbox = webhooks::enqueue(&self.env, &record.rp_id, pending).await;
-        if record.outbox.len() < sent {
-            self.state.storage().put(RECORD_KEY, &*record).await?;
-            self.sync_alarm(record).await?;
+        let pending = saved.outbox.clone();
+        let refused = webhooks::enqueue(&self.env, &saved.rp_id, pending.clone()).await;
+        let sent: BTreeSet<&str> = pending
+            .iter()
+            .map(|e| e.id.as_str())
+            .filter(|id| !refused.iter().any(|r| r.id == *id))
+            .collect();
+        if sent.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let mut record = (*self.load().await?).clone();
+        record.outbox.retain(|e| !sent.contains(e.id.as_str()));
+        self.sync_alarm(&record).await?;
+        self.save(record).await
     }
-
     /// One alarm, at the earliest pending expiry (SPEC §9: expiry is detected by the edge),
     /// or sooner while the outbox holds events the Queue has not taken.
     async fn sync_alarm(&self, record: &AccountRecord) -> std::result::Result<(), Failure> {
@@ -472,16 +542,13 @@ impl Account {
     /// Expires what is due, re-arms the alarm for the next expiry, and sends the
     /// `request.expired` webhooks (SPEC §9: expiry is detected by the edge itself).
     async fn expire_due(&self) -> std::result::Result<(), Failure> {
-        let storage = self.state.storage();
-        let mut record: AccountRecord = storage.get(RECORD_KEY).await?.unwrap_or_default();
+        let mut record = (*self.load().await?).clone();
         let now = clock::now();
         let effects = record.rules.on_alarm(now);
         let finals = requests::finals(&effects);
         let events = events::finals(&record, now, &finals);
         // Also the outbox's second chance: events left by an earlier refused Queue send.
-        self.commit(&mut record, events).await?;
-        self.broadcast(&record, now, &finals);
-        Ok(())
+        self.commit(record, events, now, &finals).await
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the account Durable Object stores: one record, read and written whole (an account
-//! has a handful of devices, pending requests and activations).
+//! has a handful of devices, pending requests and activations), and kept in the object's
+//! memory between commands.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub const RECORD_KEY: &str = "account";
 
 /// The whole mutable state of one account.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AccountRecord {
     /// Whose account this is (learnt from the first command; names webhook events).
     #[serde(default)]
@@ -53,7 +54,7 @@ pub struct InboxChallenge {
 }
 
 /// One activation code's life: pending, begun by a device, completed.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ActivationEntry {
     pub expires_at: u64,
     pub user_name: String,
