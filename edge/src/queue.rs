@@ -42,12 +42,25 @@ pub async fn consume(batch: MessageBatch<Job>, env: Env) -> worker::Result<()> {
         return Ok(());
     };
     for message in batch.messages()? {
-        match message.body() {
+        let settled = match message.body() {
             Job::Webhook(delivery) => webhooks::deliver(&env, &config, delivery).await,
-            Job::Push(target) => notifier::retry(&env, &config, target.clone()).await,
+            Job::Push(target) => {
+                notifier::retry(&env, &config, target.clone()).await;
+                true
+            }
+        };
+        if settled {
+            // Failures were re-queued with their own delay (and attempt count) above.
+            message.ack();
+        } else {
+            // Not delivered and not re-queued: the runtime delivers this message again (its
+            // own retries, then the dead-letter queue), so the event is not lost.
+            message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(30)
+                    .build(),
+            );
         }
-        // Failures were re-queued with their own delay (and attempt count) above.
-        message.ack();
     }
     Ok(())
 }

@@ -77,6 +77,14 @@ pub async fn device(env: &Env, device_id: &str) -> Result<DeviceRecord, Failure>
         .ok_or_else(not_found)
 }
 
+/// Removes the record under `key`.
+pub async fn delete(env: &Env, key: &str) -> Result<(), Failure> {
+    env.kv("ASSENT_KV")?
+        .delete(key)
+        .await
+        .map_err(|e| Failure::internal("kv delete", e))
+}
+
 /// Reads the record under `key`, if any.
 pub async fn get<T: DeserializeOwned>(env: &Env, key: &str) -> Result<Option<T>, Failure> {
     env.kv("ASSENT_KV")?

@@ -62,8 +62,24 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
         None
     };
     let status_token = b64u::encode(&clock::random::<32>()?);
+    let expires_at = content.expires_at;
 
-    let outcome: Created = account::call(
+    // The content goes to KV first: once the account lists the request (to a device's
+    // poll, the inbox, a status read), its content must be readable.
+    let key = request_key(&request_id);
+    records::put(
+        env,
+        &key,
+        &RequestEntry {
+            rp_id: rp.id().to_owned(),
+            user_id: body.user_id.clone(),
+            number_matching: binding_code.is_some(),
+            content,
+        },
+        Some(expires_at.saturating_add(RETENTION_SECONDS)),
+    )
+    .await?;
+    let called: Result<Created, Failure> = account::call(
         env,
         rp.id(),
         &body.user_id,
@@ -77,20 +93,19 @@ pub async fn create(mut req: Request, env: &Env) -> Answer {
             limits: *rp.limits(),
         }),
     )
-    .await?;
-    let expires_at = outcome.view.request.expires_at;
-    records::put(
-        env,
-        &request_key(&request_id),
-        &RequestEntry {
-            rp_id: rp.id().to_owned(),
-            user_id: body.user_id.clone(),
-            number_matching: binding_code.is_some(),
-            content,
-        },
-        Some(expires_at + RETENTION_SECONDS),
-    )
-    .await?;
+    .await;
+    let outcome = match called {
+        Ok(outcome) => outcome,
+        Err(refused) => {
+            // Refused (budget, freeze, no device): no request exists, so neither does its
+            // content. Were the delete to fail, the entry names no request of the account
+            // and answers 404 everywhere until it expires.
+            if let Err(e) = records::delete(env, &key).await {
+                worker::console_error!("requests: delete {key}: {e:?}");
+            }
+            return Err(refused);
+        }
+    };
     owners::remember(
         &request_id,
         Owner {

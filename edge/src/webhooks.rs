@@ -69,10 +69,11 @@ fn backoff_seconds(attempt: u32) -> u32 {
         .min(MAX_DELAY_SECONDS)
 }
 
-/// Delivers one event; a failure is queued again with the next delay.
-pub async fn deliver(env: &Env, config: &Config, delivery: &Delivery) {
+/// Delivers one event; a failure is queued again with the next delay. `false` when the
+/// event is neither delivered nor queued again: the caller must keep the message.
+pub async fn deliver(env: &Env, config: &Config, delivery: &Delivery) -> bool {
     let Some(webhook) = config.rp_by_id(&delivery.rp_id).and_then(|rp| rp.webhook()) else {
-        return; // the RP has no webhook (any more): nothing to deliver
+        return true; // the RP has no webhook (any more): nothing to deliver
     };
     if let Err(why) = post(webhook.url(), webhook.secret(), delivery.body.as_bytes()).await {
         worker::console_warn!(
@@ -81,12 +82,14 @@ pub async fn deliver(env: &Env, config: &Config, delivery: &Delivery) {
             delivery.rp_id,
             delivery.attempt
         );
-        requeue(env, delivery).await;
+        return requeue(env, delivery).await;
     }
+    true
 }
 
-/// The next attempt after a delay, or the dead-letter queue after the last one.
-async fn requeue(env: &Env, delivery: &Delivery) {
+/// The next attempt after a delay, or the dead-letter queue after the last one; `false`
+/// when neither Queue took it.
+async fn requeue(env: &Env, delivery: &Delivery) -> bool {
     let next = Delivery {
         rp_id: delivery.rp_id.clone(),
         attempt: delivery.attempt + 1,
@@ -106,8 +109,12 @@ async fn requeue(env: &Env, delivery: &Delivery) {
         )
         .await
     };
-    if let Err(e) = sent {
-        worker::console_error!("webhook {}: could not requeue: {e}", next.event_id);
+    match sent {
+        Ok(()) => true,
+        Err(e) => {
+            worker::console_error!("webhook {}: could not requeue: {e}", next.event_id);
+            false
+        }
     }
 }
 

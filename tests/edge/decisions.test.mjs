@@ -180,6 +180,10 @@ test('5 failed decisions in a row lock the device (RP limit 3 here)', async () =
   assert.equal(locked.status, 403);
   assert.equal(locked.body.error.code, 'forbidden');
   assert.match(locked.body.error.message, /locked/);
+  // A locked device reads no request content either (as its poll and inbox refuse it).
+  const details = await device.getRequest(created.request_id);
+  assert.equal(details.status, 403);
+  assert.equal(details.body.error.code, 'forbidden');
 });
 
 test('secure mode: details never by id (403); another account\'s request is not found', async () => {

@@ -81,3 +81,18 @@ test('no inbox without a valid, fresh, user-verified assertion; challenges are s
   const cross = await open({ challenge_id: theirs.challenge_id, assertion: await device.assert(theirs.request_options).catch(() => assertion) });
   assert.equal(cross.status, 404);
 });
+
+test('a device holds at most 3 open challenges: asking for more drops its oldest, never the new one', async () => {
+  const device = await enrolled('carol');
+  const ask = async () => (await fetch(`${edge.url}/v1/device/${device.deviceId}/inbox/challenge`, { method: 'POST' })).json();
+  const issued = [];
+  for (let i = 0; i < 6; i += 1) issued.push(await ask());
+  const open = async ({ challenge_id, request_options }) => (await fetch(`${edge.url}/v1/device/${device.deviceId}/inbox`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ challenge_id, assertion: await device.assert(request_options) }),
+  })).status;
+  assert.equal(await open(issued[5]), 200, 'the newest challenge always answers');
+  const older = [];
+  for (const c of issued.slice(0, 5)) older.push(await open(c));
+  assert.deepEqual(older, [404, 404, 404, 200, 200], 'the two issued just before the newest are kept');
+});

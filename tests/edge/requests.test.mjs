@@ -146,4 +146,7 @@ test('a push answered 410 makes the device poll-only: later requests push nothin
   assert.equal(second.body.devices, 1, 'the device can still decide by polling');
   assert.equal(second.body.devices_notified, 0);
   assert.equal(push.attempts(pushId).length, 1, 'no second push to a gone subscription');
+  const listed = await rpCall('demo', 'GET', '/v1/users/erin/devices');
+  assert.equal(listed.status, 200);
+  assert.deepEqual(listed.body.devices.map((d) => d.push), [false], 'the RP sees the device as poll-only');
 });

@@ -102,14 +102,16 @@ pub fn list(record: &AccountRecord) -> Vec<DeviceInfo> {
     record
         .devices
         .iter()
-        .filter(|(id, _)| record.rules.device(id).is_some())
         .filter_map(|(id, keys)| {
+            let state = record.rules.device(id)?;
             let public_key = b64u::decode(&keys.public_key).ok()?;
             Some(DeviceInfo {
                 device_id: id.clone(),
                 created_at: keys.created_at,
                 last_used_at: keys.last_used_at,
-                push: keys.subscription.is_some(),
+                // A subscription the push service answered 404/410 for no longer reaches
+                // the device: it is poll-only until it registers a new one (SPEC §6).
+                push: state.push == assent_rules::PushState::Active,
                 credential_id: keys.credential_id.clone(),
                 public_key: Jwk::from_uncompressed(&public_key).ok()?.to_value(),
             })

@@ -16,6 +16,9 @@ use crate::http::Failure;
 /// SPEC §7: an inbox challenge is single use and lives 2 minutes.
 pub const CHALLENGE_SECONDS: u64 = 120;
 
+/// Open inbox challenges a device may hold at once; issuing another drops its oldest.
+const CHALLENGES_PER_DEVICE: usize = 3;
+
 /// The answer to `InboxChallenge`: what the Worker turns into request options.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Issued {
@@ -62,6 +65,26 @@ fn usable_device<'a>(
 pub fn challenge(record: &mut AccountRecord, device_id: &str, now: u64) -> Result<Issued, Failure> {
     let credential_id = usable_device(record, device_id)?.credential_id.clone();
     record.inbox_challenges.retain(|_, c| c.expires_at > now);
+    // The device id is no secret (push URLs, webhooks carry it): without a bound, anyone
+    // could grow the account's record with challenges. A device keeps its newest few.
+    let seq = record
+        .inbox_challenges
+        .values()
+        .map(|c| c.seq)
+        .max()
+        .map_or(0, |s| s.saturating_add(1));
+    let mut open: Vec<(u64, String)> = record
+        .inbox_challenges
+        .iter()
+        .filter(|(_, c)| c.device_id == device_id)
+        .map(|(id, c)| (c.seq, id.clone()))
+        .collect();
+    if open.len() >= CHALLENGES_PER_DEVICE {
+        open.sort();
+        for (_, id) in open.iter().take(open.len() + 1 - CHALLENGES_PER_DEVICE) {
+            record.inbox_challenges.remove(id);
+        }
+    }
     let issued = Issued {
         challenge_id: clock::new_id()?,
         challenge: b64u::encode(&clock::random::<32>()?),
@@ -73,6 +96,7 @@ pub fn challenge(record: &mut AccountRecord, device_id: &str, now: u64) -> Resul
             device_id: device_id.to_owned(),
             challenge: issued.challenge.clone(),
             expires_at: now + CHALLENGE_SECONDS,
+            seq,
         },
     );
     Ok(issued)

@@ -146,7 +146,8 @@ impl DurableObject for Account {
     async fn alarm(&self) -> Result<Response> {
         match self.expire_due().await {
             Ok(()) => Response::ok("ok"),
-            Err(failure) => failure.into_response(),
+            // An error makes the runtime retry the alarm (with backoff); an answer would not.
+            Err(failure) => Err(worker::Error::RustError(format!("alarm: {failure:?}"))),
         }
     }
 
@@ -369,8 +370,13 @@ impl Account {
                 device_id,
                 request_id,
             } => {
-                if record.rules.device(&device_id).is_none() {
-                    return Err(Failure::new(ErrorCode::NotFound, "no such device"));
+                match record.rules.device(&device_id) {
+                    None => return Err(Failure::new(ErrorCode::NotFound, "no such device")),
+                    // As for its poll and its inbox: a locked device learns nothing more.
+                    Some(d) if d.locked => {
+                        return Err(Failure::new(ErrorCode::Forbidden, "device locked"));
+                    }
+                    Some(_) => {}
                 }
                 let view = record
                     .rules
@@ -490,7 +496,13 @@ impl Account {
         if !finals.is_empty() {
             self.broadcast(&*self.load().await?, now, finals);
         }
-        self.flush_outbox().await
+        // The change is durable and its events are in the saved outbox: a failure from here
+        // on must not turn the answer into an error (a recorded decision answered 500 would
+        // lose its receipt). The alarm sends what is left.
+        if let Err(failure) = self.flush_outbox().await {
+            worker::console_error!("account: outbox left for the alarm: {failure:?}");
+        }
+        Ok(())
     }
 
     /// Sends the saved outbox; saves (and re-arms the alarm) only when the Queue took

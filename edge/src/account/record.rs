@@ -51,6 +51,9 @@ pub struct InboxChallenge {
     /// b64u.
     pub challenge: String,
     pub expires_at: u64,
+    /// Issue order within the account (many are issued within one second).
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// One activation code's life: pending, begun by a device, completed.
