@@ -491,6 +491,32 @@ test('polling fallback: with the WebSocket blocked by the page\'s CSP, the widge
   }
 });
 
+test("styled under a page CSP without 'unsafe-inline' styles (constructed style sheet)", async () => {
+  const device = await phone('kim');
+  const { created } = await login(device, 'kim');
+  const { context, page } = await openPage({ path: '/strict-style' });
+  try {
+    await mount(page, { 'request-id': created.request_id, token: created.status_token });
+    await waitState(page, 'pending');
+    const look = await page.evaluate(() => {
+      const r = document.querySelector('assent-status').shadowRoot;
+      const size = (el) => { const b = el.getBoundingClientRect(); return [b.width, b.height]; };
+      return {
+        violations: window.violations,
+        codeFontSize: getComputedStyle(r.querySelector('[part~="code"]')).fontSize,
+        hiddenLabel: size(r.querySelector('.v')),
+        liveRegion: size(r.querySelector('[aria-live]')),
+      };
+    });
+    assert.ok(look.violations.includes('inline'), `the policy refused the page's own <style>: ${JSON.stringify(look.violations)}`);
+    assert.equal(look.codeFontSize, '48px', 'the code is shown large (3rem)');
+    assert.deepEqual(look.hiddenLabel, [1, 1], '"Code " stays visually hidden');
+    assert.deepEqual(look.liveRegion, [1, 1], 'the live region stays visually hidden');
+  } finally {
+    await context.close();
+  }
+});
+
 test('reconnection: the edge restarts mid-request (same port, same state); the widget shows the decision made after', async () => {
   const device = await phone('ken');
   const { created, request } = await login(device, 'ken');

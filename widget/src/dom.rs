@@ -2,7 +2,7 @@
 //! nothing), and the few writes that show a status. Nothing here decides anything.
 
 use wasm_bindgen::JsValue;
-use web_sys::{Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::text::{self, Problem, Snapshot, Status};
 
@@ -11,7 +11,7 @@ use crate::text::{self, Problem, Snapshot, Status};
 /// `::part()` reaches `root`, `status`, `code`, `countdown` and `message`. The countdown is a
 /// `timer` (never announced by itself); one polite live region carries one sentence per
 /// status change.
-const TEMPLATE: &str = r#"<style>
+const STYLE: &str = r#"
 :host{display:block;font-family:var(--assent-font,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif);color:var(--assent-fg,#1b1b1f)}
 :host([hidden]),[hidden]{display:none!important}
 .r{box-sizing:border-box;background:var(--assent-bg,#fff);color:var(--assent-fg,#1b1b1f);border:1px solid var(--assent-border,color-mix(in srgb,var(--assent-fg,#1b1b1f) 25%,var(--assent-bg,#fff)));border-radius:var(--assent-radius,12px);padding:var(--assent-padding,1rem 1.25rem);text-align:center;line-height:1.4;transition:border-color .3s}
@@ -28,7 +28,9 @@ p{margin:0}
 .v{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 @keyframes b{50%{opacity:.25}}
 @media (prefers-reduced-motion:reduce){*,:before{animation:none!important;transition:none!important}}
-</style><div class="r" part="root" data-state="idle"><p class="s" part="status" id="s"></p><p class="c" part="code" id="c" hidden><span class="v">Code </span><span id="k"></span></p><p class="t" part="countdown" id="t" role="timer" hidden></p><p class="m" part="message" id="m"></p><p class="v" id="a" aria-live="polite" aria-atomic="true"></p></div>"#;
+"#;
+
+const TEMPLATE: &str = r#"<div class="r" part="root" data-state="idle"><p class="s" part="status" id="s"></p><p class="c" part="code" id="c" hidden><span class="v">Code </span><span id="k"></span></p><p class="t" part="countdown" id="t" role="timer" hidden></p><p class="m" part="message" id="m"></p><p class="v" id="a" aria-live="polite" aria-atomic="true"></p></div>"#;
 
 /// Handles on the template's elements.
 pub struct View {
@@ -58,6 +60,7 @@ impl View {
             None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
         };
         shadow.set_inner_html(TEMPLATE);
+        adopt_style(&shadow)?;
         Ok(Self {
             root: part(&shadow, "s")?
                 .parent_element()
@@ -134,6 +137,24 @@ impl View {
         self.countdown.set_text_content(None);
         self.shown_countdown.clear();
     }
+}
+
+/// The styles as a constructed style sheet: a page's Content Security Policy governs
+/// `<style>` elements (banks rarely allow `'unsafe-inline'`) but not sheets built through the
+/// CSSOM. A browser without constructable sheets gets a `<style>` element instead.
+fn adopt_style(shadow: &ShadowRoot) -> Result<(), JsValue> {
+    if let Ok(sheet) = CssStyleSheet::new()
+        && sheet.replace_sync(STYLE).is_ok()
+    {
+        shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        return Ok(());
+    }
+    let document = shadow
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLE));
+    shadow.prepend_with_node_1(&style)
 }
 
 fn hide(element: &Element) {

@@ -46,7 +46,7 @@ const page = ({ edgeUrl }) => `<!doctype html>
 /**
  * Starts the website. `GET /` is the page; `GET /csp` the same page with a Content Security
  * Policy whose connect-src admits the edge over http (fetch) but not ws: (the live socket),
- * so the widget can only poll. Returns {port, origin, url(path, host), setEdge(url), close()}.
+ * so the widget can only poll; `GET /strict-style` with `style-src 'self'` (no inline styles). Returns {port, origin, url(path, host), setEdge(url), close()}.
  */
 export async function startHost() {
   let edgeUrl = '';
@@ -54,6 +54,9 @@ export async function startHost() {
     const path = new URL(req.url, 'http://x').pathname;
     const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
     if (path === '/csp') headers['content-security-policy'] = `connect-src 'self' ${edgeUrl}`;
+    // As strict on styles as a bank's policy: no inline <style> anywhere (the page's own
+    // is refused too, which shows the policy is on).
+    else if (path === '/strict-style') headers['content-security-policy'] = "style-src 'self'";
     else if (path !== '/') { res.writeHead(404).end(); return; }
     res.writeHead(200, headers).end(page({ edgeUrl }));
   });
