@@ -99,9 +99,12 @@ const routes = {
       answer.verified = checked.ok;
       answer.receipt = checked.ok ? checked.summary : { error: checked.error };
     }
-    // Signed in / money moved only on a verified approval.
-    answer.signed_in = known.asked.kind === 'login' && answer.status === 'approved' && answer.verified;
-    answer.executed = known.asked.kind === 'sign' && answer.status === 'approved' && answer.verified;
+    // Signed in / money moved only on a verified approval. The receipt's own decision must say
+    // so too: a receipt that verifies is not necessarily a "yes" (checkReceipt accepts a
+    // verified deny), and the status beside it is only the edge's word.
+    const approved = answer.status === 'approved' && answer.verified && answer.receipt.decision === 'approve';
+    answer.signed_in = known.asked.kind === 'login' && approved;
+    answer.executed = known.asked.kind === 'sign' && approved;
     return json(answer);
   },
 

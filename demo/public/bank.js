@@ -49,20 +49,60 @@ export function showError(message) {
   box.textContent = message ?? '';
 }
 
+// The bank's own GET /api/requests/:id stands in for the widget's events when they cannot come.
+const POLL_MS = 2_000; // the widget is gone (assent-error, or it never loaded): poll in earnest
+const BACKSTOP_MS = 15_000; // the widget runs, but may be stuck silently (its wasm failed to load)
+
 /**
  * Embeds the widget for a created request and resolves with the bank server's verified
- * answer once the widget reports a final status.
+ * answer once the request is final — from the widget's final `assent-status`, or from the
+ * bank's own status read when the widget cannot tell. Rejects if the bank cannot be asked.
  */
 export function followRequest(container, created) {
   const widget = document.createElement('assent-status');
   widget.setAttribute('request-id', created.request_id);
   widget.setAttribute('token', created.status_token);
   container.replaceChildren(widget);
-  return new Promise((resolve) => {
-    widget.addEventListener('assent-status', async (event) => {
-      if (event.detail.status === 'pending') return;
-      // The widget is for the user's eyes; the server checks the receipt before anything happens.
-      resolve(await api('GET', `/api/requests/${encodeURIComponent(created.request_id)}`));
+  // The widget is for the user's eyes; the server checks the receipt before anything happens.
+  const ask = () => api('GET', `/api/requests/${encodeURIComponent(created.request_id)}`);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let timer;
+    const settle = (answer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      answer.then(resolve, reject);
+    };
+    let widgetFailed = false;
+    const widgetWorks = () => Boolean(customElements.get('assent-status')) && !widgetFailed;
+    // One timer at a time; a poll in flight when the widget fails reschedules at the new pace.
+    const schedule = () => {
+      clearTimeout(timer);
+      if (!settled) timer = setTimeout(poll, widgetWorks() ? BACKSTOP_MS : POLL_MS);
+    };
+    const poll = async () => {
+      try {
+        const answer = await ask();
+        if (answer.status !== 'pending') return settle(Promise.resolve(answer));
+      } catch (error) {
+        // Only fatal when polling is all there is; beside a working widget, try again later.
+        if (!widgetWorks()) return settle(Promise.reject(error));
+      }
+      schedule();
+    };
+
+    widget.addEventListener('assent-status', (event) => {
+      if (event.detail.status !== 'pending') settle(ask());
     });
+    // The widget stops on these (a refused token, an unknown request, a bad edge) and sends no
+    // final assent-status: without this, the page would wait for ever.
+    widget.addEventListener('assent-error', (event) => {
+      widgetFailed = true;
+      showError(`The live status could not be read from Assent (${event.detail?.error ?? 'error'}); the bank is checking the request itself instead.`);
+      if (!settled) { clearTimeout(timer); poll(); }
+    });
+    if (widgetWorks()) schedule();
+    else poll(); // the widget did not load: no event will ever come
   });
 }

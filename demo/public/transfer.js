@@ -6,14 +6,14 @@ await loadWidget().catch((e) => showError(`The Assent widget did not load: ${e.m
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   showError(null);
+  // Emptied, never hidden: it is the page's live region (see bank.css), and a region hidden
+  // then filled in the same task is usually not announced.
   const result = document.getElementById('result');
-  result.hidden = true;
+  result.replaceChildren();
   try {
     const created = await api('POST', '/api/transfer', Object.fromEntries(new FormData(form)));
     document.getElementById('pending').hidden = false;
     const final = await followRequest(document.getElementById('widget'), created);
-    result.hidden = false;
-    result.replaceChildren();
     const headline = document.createElement('p');
     if (final.executed) {
       headline.className = 'success';
@@ -24,7 +24,7 @@ form.addEventListener('submit', async (event) => {
       headline.id = 'transfer-refused';
       headline.textContent = final.reason === 'fraud'
         ? 'Transfer refused: you reported it as not yours. Our fraud team has been told.'
-        : `Transfer not executed: the request was ${final.status}${final.reason ? ` (${final.reason})` : ''}.`;
+        : `Transfer not executed: the request was ${final.status}${final.reason ? ` (${final.reason})` : ''}${final.status === 'approved' ? ', but its receipt did not verify as an approval' : ''}.`;
     }
     result.append(headline);
     if (final.verified && final.receipt) {

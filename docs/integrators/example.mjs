@@ -144,14 +144,17 @@ export function verifyWebhook({ secret, header, rawBody, now = Math.floor(Date.n
 
 /**
  * A node:http request listener for webhooks: verifies, dedupes by id (in memory here; use
- * your database, kept longer than the retry window of a few hours), answers 2xx at once
- * and hands each new event to `onEvent`. Any other answer makes the edge retry.
+ * your database, kept longer than the retry window of a few hours) and hands each new event
+ * to `onEvent` (sync or async). It answers 200 only once `onEvent` has succeeded, and 500
+ * when it throws, so the edge redelivers: at least once end to end. Keep `onEvent` quick
+ * (queue slow work durably) and idempotent: a crash after it ran but before the id was
+ * recorded brings the event back.
  */
 export function webhookHandler({ secret, onEvent, seen = new Set() }) {
   return (req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       let event;
       try {
         event = verifyWebhook({ secret, header: req.headers['assent-signature'], rawBody: Buffer.concat(chunks) });
@@ -159,10 +162,23 @@ export function webhookHandler({ secret, onEvent, seen = new Set() }) {
         res.writeHead(e instanceof WebhookError && e.code === 'not_an_event' ? 400 : 401).end();
         return;
       }
-      const fresh = !seen.has(event.id);
+      // A retry of an event already handled: acknowledged, not acted on twice.
+      if (seen.has(event.id)) {
+        res.writeHead(200).end();
+        return;
+      }
+      try {
+        await onEvent(event);
+      } catch (error) {
+        // Caught, or the rejection would take the process down. Not recorded as seen and not
+        // 2xx: the edge's retry brings the event back instead of it being lost.
+        console.error(`webhook ${event.id} (${event.type}) not handled; answered 500 for a redelivery:`, error);
+        res.writeHead(500).end();
+        return;
+      }
+      // Recorded only now: an id is "seen" once it was handled, never merely received.
       seen.add(event.id);
       res.writeHead(200).end();
-      if (fresh) queueMicrotask(() => onEvent(event));
     });
   };
 }
