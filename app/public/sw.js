@@ -270,12 +270,22 @@ async function reRegister(event) {
       return;
     }
     const subscriptionJson = subscription.toJSON();
-    const registered = JSON.stringify(subscriptionJson);
-    // One account at a time: each bumps its own seq, and a failure stays with its account.
+    // The app's spelling (serde_json: keys sorted), so that the app and the worker each see
+    // the other's registration as the same subscription.
+    const registered = canonicalJson(subscriptionJson);
+    // One account at a time: each takes its own seq, and a failure stays with its account.
     for (const account of accounts) {
       try {
-        if (account.push_subscription === registered) continue;
-        const seq = (Number.isSafeInteger(account.push_seq) ? account.push_seq : 0) + 1;
+        if (sameSubscription(account.push_subscription, registered)) continue;
+        // The seq is taken and stored before it is sent, so a retry after a lost answer
+        // never reuses it (the edge may have accepted it, and then refuses anything not
+        // above it, SPEC §7). The clock is its floor, as in the app (push.rs `sync`).
+        let seq;
+        await updateAccount(db, account.device_id, (record) => {
+          seq = Math.max(storedSeq(record) + 1, storedSeq(account) + 1, Date.now());
+          return { ...record, push_seq: seq };
+        });
+        if (seq === undefined) continue; // removed meanwhile
         const sealed = await seal(account, 'push', { subscription: subscriptionJson, seq });
         const response = await fetch(
           `${origin}/v1/device/${encodeURIComponent(account.device_id)}/push`,
@@ -287,8 +297,8 @@ async function reRegister(event) {
         }
         await updateAccount(db, account.device_id, (record) => ({
           ...record,
-          // The app may have registered meanwhile; seq only ever grows.
-          push_seq: Math.max(Number.isSafeInteger(record.push_seq) ? record.push_seq : 0, seq),
+          // The app may have taken a seq meanwhile; seq only ever grows.
+          push_seq: Math.max(storedSeq(record), seq),
           push_subscription: registered,
         }));
       } catch (err) {
@@ -299,6 +309,38 @@ async function reRegister(event) {
     warn('pushsubscriptionchange', err);
   } finally {
     if (db) db.close();
+  }
+}
+
+/** A record's push_seq, 0 when missing or unusable. */
+function storedSeq(record) {
+  return Number.isSafeInteger(record.push_seq) && record.push_seq >= 0 ? record.push_seq : 0;
+}
+
+/**
+ * JSON text with every object's keys sorted, as the app's serde_json writes it (the same
+ * order for the ASCII keys of a subscription). fromEntries, not assignment: a "__proto__"
+ * key must stay a key.
+ */
+function canonicalJson(value) {
+  const sorted = (v) => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.keys(v).sort().map((key) => [key, sorted(v[key])]));
+  };
+  return JSON.stringify(sorted(value));
+}
+
+/**
+ * Whether the recorded text is the subscription `registered` (canonical text). Compared after
+ * parsing: earlier builds of this worker recorded it in the browser's key order.
+ */
+function sameSubscription(recorded, registered) {
+  if (typeof recorded !== 'string') return false;
+  try {
+    return canonicalJson(JSON.parse(recorded)) === registered;
+  } catch {
+    return false;
   }
 }
 

@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
     let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {
         route.set(Route::parse(&nav::current_hash()));
         scroll_to_top();
+        nav::focus_heading();
     });
     let on_online = window_event_listener(leptos::ev::online, move |_| {
         shell.online.set(true);

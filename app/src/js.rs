@@ -79,3 +79,15 @@ pub fn now_seconds() -> u64 {
         0
     }
 }
+
+/// Milliseconds since the Unix epoch by the device's clock.
+pub fn now_millis() -> u64 {
+    let ms = js_sys::Date::now();
+    if ms.is_finite() && ms > 0.0 {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let whole = ms as u64;
+        whole
+    } else {
+        0
+    }
+}

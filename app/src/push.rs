@@ -129,11 +129,19 @@ pub async fn sync(
     account: &mut Account,
     subscription: Option<&serde_json::Value>,
 ) -> Result<bool, Problem> {
-    let text = subscription.map(serde_json::Value::to_string);
-    if text == account.push_subscription {
+    if same_subscription(account.push_subscription.as_deref(), subscription) {
         return Ok(false);
     }
-    let seq = account.push_seq.saturating_add(1);
+    // Taken (and stored) before sending: see `store::take_push_seq`. The clock is the floor:
+    // it frees a device that earlier builds left behind the edge (they stored a seq only
+    // after the edge's answer, so a lost answer left the edge one ahead for good), and a
+    // stored seq the browser lost in a crash (IndexedDB commits are not always durable).
+    let seq = store::take_push_seq(
+        &account.device_id,
+        next_seq(account.push_seq, crate::js::now_millis()),
+    )
+    .await?;
+    account.push_seq = seq;
     let plaintext = serde_json::json!({ "subscription": subscription, "seq": seq }).to_string();
     let private = store::channel_key(&account.device_id).await?;
     let key = channel::payload_key(
@@ -150,10 +158,29 @@ pub async fn sync(
     )
     .await?;
     crate::api::put_push(&account.device_id, sealed).await?;
-    account.push_seq = seq;
-    account.push_subscription = text;
+    // Only an accepted subscription counts as registered: a failed send is retried at the
+    // next start (with a new seq).
+    account.push_subscription = subscription.map(serde_json::Value::to_string);
     store::update(account).await?;
     Ok(true)
+}
+
+/// The seq after `last`, and never below `now_ms` (milliseconds since 1970).
+fn next_seq(last: u64, now_ms: u64) -> u64 {
+    last.saturating_add(1).max(now_ms)
+}
+
+/// Whether the recorded subscription text is `current`. Compared as JSON values, not text:
+/// the service worker of earlier builds recorded it in the browser's key order, and the
+/// same subscription must not look new (and be re-sent) for its spelling.
+fn same_subscription(recorded: Option<&str>, current: Option<&serde_json::Value>) -> bool {
+    match (recorded, current) {
+        (None, None) => true,
+        (Some(text), Some(value)) => {
+            serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v == *value)
+        }
+        _ => false,
+    }
 }
 
 /// Resolves with the promise's value, `Err(None)` after `limit`, `Err(Some(message))` when
@@ -183,5 +210,43 @@ async fn with_timeout(
         Ok(value) if value == marker => Err(None),
         Ok(value) => Ok(value),
         Err(e) => Err(Some(crate::api::js_message(&e))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_seq_grows_and_follows_the_clock() {
+        assert_eq!(next_seq(1, 0), 2);
+        assert_eq!(next_seq(1, 1_800_000_000_000), 1_800_000_000_000);
+        // A seq already above the clock (a clock set back) still grows.
+        assert_eq!(
+            next_seq(1_800_000_000_000, 1_700_000_000_000),
+            1_800_000_000_001
+        );
+        assert_eq!(next_seq(u64::MAX, 0), u64::MAX);
+    }
+
+    #[test]
+    fn subscriptions_compare_as_values() {
+        let current = serde_json::json!({
+            "endpoint": "https://push.example/a", "expirationTime": null,
+            "keys": {"p256dh": "x", "auth": "y"},
+        });
+        // As JSON.stringify records it (insertion order) and as serde_json does (sorted).
+        let browser_order = r#"{"endpoint":"https://push.example/a","expirationTime":null,"keys":{"p256dh":"x","auth":"y"}}"#;
+        assert!(same_subscription(Some(browser_order), Some(&current)));
+        assert!(same_subscription(
+            Some(&current.to_string()),
+            Some(&current)
+        ));
+        assert!(same_subscription(None, None));
+        assert!(!same_subscription(None, Some(&current)));
+        assert!(!same_subscription(Some(browser_order), None));
+        assert!(!same_subscription(Some("not json"), Some(&current)));
+        let other = serde_json::json!({"endpoint": "https://push.example/b"});
+        assert!(!same_subscription(Some(browser_order), Some(&other)));
     }
 }

@@ -3,6 +3,9 @@
 //! (structured clone), and the service worker reads the same records to re-register a push
 //! subscription while no window is open.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use js_sys::{Array, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -44,9 +47,11 @@ pub struct Account {
     pub edge_channel_public_key: String,
     /// The VAPID public key, b64u.
     pub vapid_public_key: String,
-    /// The last `seq` sent with a push subscription.
+    /// The last `seq` taken for a push registration (written before it is sent, so it may be
+    /// one the edge never got; only ever grows).
     pub push_seq: u64,
-    /// `JSON.stringify(subscription.toJSON())` last registered, if any.
+    /// `subscription.toJSON()` last registered, if any, as JSON text with its keys sorted
+    /// (`serde_json::Value::to_string`; sw.js writes the same text).
     pub push_subscription: Option<String>,
     /// Unix seconds.
     pub created_at: u64,
@@ -93,16 +98,7 @@ impl Account {
 
     fn from_js(value: &JsValue) -> Option<Self> {
         let text = |name: &str| js::get(value, name).as_string();
-        let number = |name: &str| {
-            js::get(value, name)
-                .as_f64()
-                .filter(|n| n.is_finite() && *n >= 0.0)
-                .map(|n| {
-                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                    let whole = n as u64;
-                    whole
-                })
-        };
+        let number = |name: &str| count(value, name);
         Some(Account {
             device_id: text("device_id")?,
             rp_id: text("rp_id")?,
@@ -119,6 +115,18 @@ impl Account {
             created_at: number("created_at").unwrap_or(0),
         })
     }
+}
+
+/// A non-negative whole number member of a record.
+fn count(value: &JsValue, name: &str) -> Option<u64> {
+    js::get(value, name)
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map(|n| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let whole = n as u64;
+            whole
+        })
 }
 
 /// Resolves with `request.result` on success, rejects with its error.
@@ -222,8 +230,44 @@ pub async fn add(account: &Account, key: &CryptoKey) -> Result<(), Problem> {
 
 /// Rewrites an account's fields, keeping its channel key.
 pub async fn update(account: &Account) -> Result<(), Problem> {
-    let key = channel_key(&account.device_id).await?;
-    write(&account.to_js(&key)).await
+    let mut account = account.clone();
+    let device_id = account.device_id.clone();
+    let wrote = modify(&device_id, move |stored| {
+        let key = js::get(stored, "channel_private_key");
+        key.is_instance_of::<CryptoKey>().then(|| {
+            // `account` may have been read before the service worker (or another window) took
+            // a higher seq; writing it back as is would let a used seq be taken again.
+            account.push_seq = account.push_seq.max(count(stored, "push_seq").unwrap_or(0));
+            account.to_js(&key)
+        })
+    })
+    .await?;
+    if wrote { Ok(()) } else { Err(missing_key()) }
+}
+
+/// Takes the next push `seq` for an account: above the stored one (whoever took it, a
+/// window or the service worker) and at least `floor`. It is written before it is sent, so
+/// a retry after a lost answer (or a closed app) never sends it again: the edge may have
+/// accepted it, and then refuses every registration not above it (SPEC §7).
+pub async fn take_push_seq(device_id: &str, floor: u64) -> Result<u64, Problem> {
+    let taken = Rc::new(Cell::new(None));
+    let out = Rc::clone(&taken);
+    modify(device_id, move |stored| {
+        let seq = count(stored, "push_seq")
+            .unwrap_or(0)
+            .saturating_add(1)
+            .max(floor);
+        // f64 holds it exactly: milliseconds since 1970 are far below 2^53.
+        #[allow(clippy::cast_precision_loss)]
+        let value = JsValue::from_f64(seq as f64);
+        js_sys::Reflect::set(stored, &JsValue::from_str("push_seq"), &value).ok()?;
+        out.set(Some(seq));
+        Some(stored.clone())
+    })
+    .await?;
+    taken
+        .get()
+        .ok_or_else(|| Problem::Other("this account is no longer on this device".into()))
 }
 
 /// The account's non-extractable channel key.
@@ -231,12 +275,69 @@ pub async fn channel_key(device_id: &str) -> Result<CryptoKey, Problem> {
     let raw = raw(device_id).await?;
     js::get(&raw, "channel_private_key")
         .dyn_into()
-        .map_err(|_| {
-            Problem::Other(
-                "this account's channel key is missing; remove the account and activate again"
-                    .into(),
-            )
+        .map_err(|_| missing_key())
+}
+
+fn missing_key() -> Problem {
+    Problem::Other(
+        "this account's channel key is missing; remove the account and activate again".into(),
+    )
+}
+
+/// Read-modify-write of one record in a single transaction (as sw.js `updateAccount`), so a
+/// write the service worker made after our last read is seen, not overwritten by a stale
+/// copy. `change` gets the stored record and returns the one to put, or `None` to leave it;
+/// a record removed meanwhile stays removed. True when it wrote; resolves once committed.
+async fn modify<F>(device_id: &str, change: F) -> Result<bool, Problem>
+where
+    F: FnOnce(&JsValue) -> Option<JsValue> + 'static,
+{
+    let db = open().await?;
+    let tx = db
+        .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+        .map_err(js_problem)?;
+    let objects = tx.object_store(STORE).map_err(js_problem)?;
+    let get = objects
+        .get(&JsValue::from_str(device_id))
+        .map_err(js_problem)?;
+    let wrote = Rc::new(Cell::new(false));
+    // The put happens inside the get's success event: awaiting between the two would let
+    // the transaction commit (and another writer in) before it.
+    let on_get = {
+        let (get, wrote) = (get.clone(), Rc::clone(&wrote));
+        Closure::once_into_js(move |_: web_sys::Event| {
+            let stored = get.result().unwrap_or(JsValue::UNDEFINED);
+            if stored.is_undefined() || stored.is_null() {
+                return;
+            }
+            if let Some(record) = change(&stored) {
+                // A failed put aborts the transaction, which the promise below reports.
+                wrote.set(objects.put(&record).is_ok());
+            }
         })
+    };
+    get.set_onsuccess(Some(on_get.unchecked_ref()));
+    let committed = Promise::new(&mut |resolve, reject| {
+        let on_complete = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let failed = tx.clone();
+        let on_abort = Closure::once_into_js(move |_: web_sys::Event| {
+            let error = failed.error().map_or(
+                JsValue::from_str("IndexedDB transaction aborted"),
+                JsValue::from,
+            );
+            let _ = reject.call1(&JsValue::NULL, &error);
+        });
+        tx.set_oncomplete(Some(on_complete.unchecked_ref()));
+        // An error that is not prevented aborts the transaction: reported once, from abort.
+        tx.set_onabort(Some(on_abort.unchecked_ref()));
+    });
+    let result = JsFuture::from(committed)
+        .await
+        .map_err(|e| Problem::Other(format!("storage: {}", js_message(&e))));
+    db.close();
+    result.map(|_| wrote.get())
 }
 
 async fn write(record: &JsValue) -> Result<(), Problem> {

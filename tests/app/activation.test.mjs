@@ -84,13 +84,18 @@ test('activation from the link on the gateway RP: passkey, notifications on, pus
   assert.equal(device.push, true);
   assert.equal(device.credential_id, b64ToB64u((await phone.credentials())[0].credentialId));
   await expectAccountRecord(phone, { deviceId, rpId: 'demo', mode: 'gateway', userName, displayName, subscription: phone.subscription });
+  assert.equal(new URL(phone.page.url()).hash, '#/accounts', 'the used code left the history: Back or reload cannot redeem it again');
 
   await phone.page.getByRole('link', { name: 'Done', exact: true }).click();
   await expectHeading(phone.page, 'Accounts');
+  await eventually(() => phone.page.evaluate(() => {
+    const h1 = document.activeElement;
+    return h1?.tagName === 'H1' && h1.textContent === 'Accounts';
+  }), { what: 'focus on the new screen\'s heading after the route change' });
   const account = phone.page.getByRole('article', { name: `Example Bank: ${userName}`, exact: true });
   await account.getByText('Gateway mode').waitFor();
   await account.getByText('Push on').waitFor();
-  await account.getByRole('button', { name: 'Remove', exact: true }).waitFor();
+  await account.getByRole('button', { name: `Remove Example Bank: ${userName}`, exact: true }).waitFor();
   await screen(phone, 'accounts-one');
 }));
 
@@ -130,7 +135,7 @@ test('removing an account: "Remove this account?" — Keep keeps it, Remove acco
   const account = phone.page.getByRole('article', { name: `Example Bank: ${userName}`, exact: true });
   const dialog = phone.page.getByRole('dialog', { name: 'Remove this account?' });
 
-  await account.getByRole('button', { name: 'Remove', exact: true }).click();
+  await account.getByRole('button', { name: `Remove Example Bank: ${userName}`, exact: true }).click();
   await dialog.waitFor();
   await screen(phone, 'remove-dialog');
   await dialog.getByRole('button', { name: 'Keep', exact: true }).click();
@@ -138,7 +143,7 @@ test('removing an account: "Remove this account?" — Keep keeps it, Remove acco
   await account.waitFor();
   assert.deepEqual((await devicesOf('demo', 'dave')).map((d) => d.device_id), [deviceId]);
 
-  await account.getByRole('button', { name: 'Remove', exact: true }).click();
+  await account.getByRole('button', { name: `Remove Example Bank: ${userName}`, exact: true }).click();
   await dialog.getByRole('button', { name: 'Remove account', exact: true }).click();
   await account.waitFor({ state: 'detached' });
   await expectText(phone.page, 'No accounts yet');

@@ -137,7 +137,7 @@ function fakeWindow(url, { focused = false, navigateFails = false } = {}) {
  * Loads a fresh copy of sw.js with the build placeholders replaced (as scripts/build-app.sh
  * does) and the given fakes. Returns the captured handlers and what the worker did.
  */
-function loadWorker({ records, windows = [], fetch: fetchImpl, subscribe, showNotification, timers } = {}) {
+function loadWorker({ records, windows = [], fetch: fetchImpl, subscribe, showNotification, timers, now } = {}) {
   const db = fakeIndexedDB(records);
   const { caches, named } = fakeCaches();
   const handlers = new Map();
@@ -186,6 +186,8 @@ function loadWorker({ records, windows = [], fetch: fetchImpl, subscribe, showNo
     atob,
     btoa,
   };
+  // A clock the test sets (Date.now() only; the worker makes no other use of Date).
+  if (now) sandbox.Date = class extends Date { static now() { return now(); } };
   sandbox.self = sandbox;
   const code = SOURCE.replaceAll('__ASSENT_BUILD__', 'test').replaceAll('__ASSENT_SHELL__', JSON.stringify(SHELL));
   vm.runInContext(code, vm.createContext(sandbox), { filename: 'sw.js' });
@@ -404,12 +406,24 @@ const NEW_SUB_JSON = {
   keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' },
 };
 const newSubscription = () => ({ endpoint: NEW_SUB_JSON.endpoint, toJSON: () => structuredClone(NEW_SUB_JSON) });
+// NEW_SUB_JSON as the app records it (serde_json::Value::to_string: keys sorted), written out
+// by hand rather than by the worker's own canonical form.
+const NEW_SUB_APP_TEXT = '{"endpoint":"https://push.example/new-endpoint","expirationTime":null,'
+  + `"keys":{"auth":"${NEW_SUB_JSON.keys.auth}","p256dh":"${NEW_SUB_JSON.keys.p256dh}"}}`;
+// The device's clock in the re-registration tests: every seq is at least this (SPEC §7 seq
+// strictly increasing even when a stored one was lost).
+const NOW = 1_900_000_000_000;
+const clock = () => NOW;
+/** The seq of the push re-registration sealed in fetch `i`'s body. */
+const sentSeq = (worker, edge, account, i) =>
+  edgeOpen(edge, account.keys.publicRaw, account.record.device_id, 'push', JSON.parse(worker.seen.fetches[i].init.body).sealed).seq;
 
 test('a subscription change re-registers every account with a sealed, increasing seq', async () => {
   const { edge, accounts } = await accountsFixture();
   const worker = loadWorker({
     records: accounts.map((a) => a.record),
     fetch: async () => new Response(null, { status: 204 }),
+    now: clock,
   });
   await dispatch(worker, 'pushsubscriptionchange', { newSubscription: newSubscription(), oldSubscription: null });
 
@@ -424,7 +438,8 @@ test('a subscription change re-registers every account with a sealed, increasing
     const body = JSON.parse(init.body);
     assert.deepEqual(Object.keys(body), ['sealed']);
     const opened = edgeOpen(edge, keys.publicRaw, record.device_id, 'push', body.sealed);
-    assert.deepEqual(opened, { subscription: NEW_SUB_JSON, seq: record.push_seq + 1 });
+    // The clock is above both stored seqs (1 and 7), so it is the seq.
+    assert.deepEqual(opened, { subscription: NEW_SUB_JSON, seq: NOW });
     // The seal is bound to its purpose and its device (the AAD), so it opens as nothing else.
     assert.throws(() => edgeOpen(edge, keys.publicRaw, record.device_id, 'inbox', body.sealed));
     const other = accounts[1 - i];
@@ -436,8 +451,8 @@ test('a subscription change re-registers every account with a sealed, increasing
   const rows = new Map(worker.db.rows().map((r) => [r.device_id, r]));
   for (const { record } of accounts) {
     const row = rows.get(record.device_id);
-    assert.equal(row.push_seq, record.push_seq + 1);
-    assert.equal(row.push_subscription, JSON.stringify(NEW_SUB_JSON));
+    assert.equal(row.push_seq, NOW);
+    assert.equal(row.push_subscription, NEW_SUB_APP_TEXT, 'recorded as the app records it');
     assert.equal(row.channel_private_key, record.channel_private_key, 'the rest of the record is kept');
     assert.equal(row.user_name, record.user_name);
   }
@@ -445,39 +460,83 @@ test('a subscription change re-registers every account with a sealed, increasing
   assert.equal(worker.db.log.closed, 1);
 });
 
-test('a refused re-registration leaves that account as it was and the others go on', async () => {
+test('a refused re-registration keeps that account\'s subscription (its seq stays used) and the others go on', async () => {
   const { edge, accounts } = await accountsFixture();
   const worker = loadWorker({
     records: accounts.map((a) => a.record),
     fetch: async (url) => new Response('{"error":"conflict"}', { status: url.includes('dev_A') ? 409 : 200 }),
+    now: clock,
   });
   await dispatch(worker, 'pushsubscriptionchange', { newSubscription: newSubscription() });
   assert.equal(worker.seen.fetches.length, 2);
   const rows = new Map(worker.db.rows().map((r) => [r.device_id, r]));
-  assert.equal(rows.get('dev_A').push_seq, 1);
+  assert.equal(sentSeq(worker, edge, accounts[0], 0), NOW);
+  assert.equal(rows.get('dev_A').push_seq, NOW, 'the seq was stored before it was sent');
   assert.equal(rows.get('dev_A').push_subscription, accounts[0].record.push_subscription);
-  assert.equal(rows.get('dev_B').push_seq, 8);
-  const body = JSON.parse(worker.seen.fetches[1].init.body);
-  assert.equal(edgeOpen(edge, accounts[1].keys.publicRaw, 'dev_B', 'push', body.sealed).seq, 8);
+  assert.equal(rows.get('dev_B').push_seq, NOW);
+  assert.equal(rows.get('dev_B').push_subscription, NEW_SUB_APP_TEXT);
+  assert.equal(sentSeq(worker, edge, accounts[1], 1), NOW);
   assert.ok(worker.seen.warnings.some((w) => w.includes('dev_A') && w.includes('409')));
 });
 
 test('a network failure for one account does not stop the others', async () => {
-  const { accounts } = await accountsFixture();
+  const { edge, accounts } = await accountsFixture();
   const worker = loadWorker({
     records: accounts.map((a) => a.record),
     fetch: async (url) => {
       if (url.includes('dev_A')) throw new TypeError('Failed to fetch');
       return new Response(null, { status: 204 });
     },
+    now: clock,
   });
   await dispatch(worker, 'pushsubscriptionchange', { newSubscription: newSubscription() });
   const rows = new Map(worker.db.rows().map((r) => [r.device_id, r]));
-  assert.equal(rows.get('dev_A').push_seq, 1);
+  assert.equal(sentSeq(worker, edge, accounts[0], 0), NOW);
+  assert.equal(rows.get('dev_A').push_seq, NOW, 'the seq that may have reached the edge is used up');
+  assert.equal(rows.get('dev_A').push_subscription, accounts[0].record.push_subscription, 'not recorded as registered');
+  assert.equal(rows.get('dev_B').push_seq, NOW);
+});
+
+test('after a lost answer the next re-registration sends a greater seq, even with the clock standing still', async () => {
+  const { edge, accounts } = await accountsFixture();
+  let lose = true;
+  // The edge accepts, but its answer never arrives the first time.
+  const worker = loadWorker({
+    records: accounts.map((a) => a.record),
+    fetch: async () => {
+      if (lose) throw new TypeError('Failed to fetch');
+      return new Response(null, { status: 204 });
+    },
+    now: clock,
+  });
+  await dispatch(worker, 'pushsubscriptionchange', { newSubscription: newSubscription() });
+  assert.deepEqual([0, 1].map((i) => sentSeq(worker, edge, accounts[i], i)), [NOW, NOW]);
+  lose = false;
+  await dispatch(worker, 'pushsubscriptionchange', { newSubscription: newSubscription() });
+  assert.equal(worker.seen.fetches.length, 4);
+  assert.deepEqual([0, 1].map((i) => sentSeq(worker, edge, accounts[i], i + 2)), [NOW + 1, NOW + 1]);
+  const rows = new Map(worker.db.rows().map((r) => [r.device_id, r]));
+  for (const id of ['dev_A', 'dev_B']) {
+    assert.equal(rows.get(id).push_seq, NOW + 1);
+    assert.equal(rows.get(id).push_subscription, NEW_SUB_APP_TEXT);
+  }
+});
+
+test('a stored seq above the clock still grows by one', async () => {
+  const { edge, accounts } = await accountsFixture();
+  const worker = loadWorker({
+    records: accounts.map((a) => a.record),
+    fetch: async () => new Response(null, { status: 204 }),
+    now: () => 5, // a clock far behind (set back, or broken): dev_B's stored seq is 7
+  });
+  await dispatch(worker, 'pushsubscriptionchange', { newSubscription: newSubscription() });
+  assert.deepEqual([0, 1].map((i) => sentSeq(worker, edge, accounts[i], i)), [5, 8]);
+  const rows = new Map(worker.db.rows().map((r) => [r.device_id, r]));
+  assert.equal(rows.get('dev_A').push_seq, 5);
   assert.equal(rows.get('dev_B').push_seq, 8);
 });
 
-test('an account already registered with the new subscription is not sent again', async () => {
+test('an account already registered with the new subscription (as earlier workers spelt it) is not sent again', async () => {
   const { accounts } = await accountsFixture();
   accounts[0].record.push_subscription = JSON.stringify(NEW_SUB_JSON);
   const worker = loadWorker({
@@ -490,12 +549,27 @@ test('an account already registered with the new subscription is not sent again'
   assert.equal(rows.get('dev_A').push_seq, 1);
 });
 
+test('an account the app registered (its spelling: keys sorted) is not sent again', async () => {
+  const { accounts } = await accountsFixture();
+  accounts[0].record.push_subscription = NEW_SUB_APP_TEXT;
+  const worker = loadWorker({
+    records: accounts.map((a) => a.record),
+    fetch: async () => new Response(null, { status: 204 }),
+  });
+  await dispatch(worker, 'pushsubscriptionchange', { newSubscription: newSubscription() });
+  assert.deepEqual(worker.seen.fetches.map((f) => f.input), [`${ORIGIN}/v1/device/dev_B/push`]);
+  const rows = new Map(worker.db.rows().map((r) => [r.device_id, r]));
+  assert.equal(rows.get('dev_A').push_seq, 1);
+  assert.equal(rows.get('dev_A').push_subscription, NEW_SUB_APP_TEXT);
+});
+
 test('without a new subscription the worker subscribes with the VAPID key itself', async () => {
   const { edge, vapid, accounts } = await accountsFixture();
   const worker = loadWorker({
     records: accounts.map((a) => a.record),
     subscribe: async () => newSubscription(),
     fetch: async () => new Response(null, { status: 204 }),
+    now: clock,
   });
   await dispatch(worker, 'pushsubscriptionchange', { newSubscription: null, oldSubscription: null });
   assert.equal(worker.seen.subscribes.length, 1);
@@ -504,7 +578,7 @@ test('without a new subscription the worker subscribes with the VAPID key itself
   assert.deepEqual(Buffer.from(options.applicationServerKey), vapid.getPublicKey());
   const body = JSON.parse(worker.seen.fetches[0].init.body);
   assert.deepEqual(edgeOpen(edge, accounts[0].keys.publicRaw, 'dev_A', 'push', body.sealed),
-    { subscription: NEW_SUB_JSON, seq: 2 });
+    { subscription: NEW_SUB_JSON, seq: NOW });
 });
 
 test('a subscribe that never answers is abandoned after 10 s', async () => {

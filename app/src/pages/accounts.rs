@@ -90,10 +90,12 @@ pub fn AccountsPage() -> impl IntoView {
         }}
         <a class="button" href=Route::ActivateEntry.href()>"Add an account"</a>
         <Dialog open=confirm title="Remove this account?">
-            <p>{move || removing.get().map(|a| format!(
-                "{} will no longer be able to ask {} for approval on this device. To use it again, activate it again from the website.",
-                a.rp_name, a.display_name
-            ))}</p>
+            // <bdi> around names the RP or the user chose: a right-to-left override in one
+            // of them must not reorder the sentence around it.
+            <p>{move || removing.get().map(|a| view! {
+                <bdi>{a.rp_name}</bdi>" will no longer be able to ask "<bdi>{a.display_name}</bdi>
+                " for approval on this device. To use it again, activate it again from the website."
+            })}</p>
             <div class="actions">
                 <button class="danger" on:click=remove>"Remove account"</button>
                 <button class="secondary" on:click=move |_| confirm.set(false)>"Keep"</button>
@@ -109,6 +111,9 @@ fn account_card(
     confirm: RwSignal<bool>,
 ) -> impl IntoView {
     let label = format!("{}: {}", account.rp_name, account.user_name);
+    // Every card has a "Remove": the name says which account it removes (and starts with the
+    // visible word, for voice control).
+    let remove_label = format!("Remove {label}");
     let mode = match account.mode {
         Mode::Gateway => "Gateway mode",
         Mode::Secure => "Secure mode",
@@ -139,11 +144,11 @@ fn account_card(
     let chosen = account.clone();
     view! {
         <article class="account" aria-label=label>
-            <h2>{account.rp_name.clone()}</h2>
-            <p>{account.display_name.clone()}" ("{account.user_name.clone()}")"</p>
+            <h2><bdi>{account.rp_name.clone()}</bdi></h2>
+            <p><bdi>{account.display_name.clone()}</bdi>" ("<bdi>{account.user_name.clone()}</bdi>")"</p>
             <p class="facts"><span>{mode}</span>" · "<span>{push}</span></p>
             {links}
-            <button class="secondary small" on:click=move |_| { removing.set(Some(chosen.clone())); confirm.set(true); }>"Remove"</button>
+            <button class="secondary small" aria-label=remove_label on:click=move |_| { removing.set(Some(chosen.clone())); confirm.set(true); }>"Remove"</button>
         </article>
     }
 }

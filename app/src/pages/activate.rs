@@ -109,7 +109,14 @@ fn Activation(code: String) -> impl IntoView {
         let code = code.clone();
         leptos::task::spawn_local(async move {
             match finish(&code, &begun, step).await {
-                Ok((account, no_push)) => step.set(Step::Done(Box::new(account), no_push)),
+                Ok((account, no_push)) => {
+                    // The code is used up: Back or a reload on `#/activate/<code>` would redeem
+                    // it again and show a failure for an account that works. `#/accounts`
+                    // (the accounts list, where it now is) rather than `#/`, so that "Done"
+                    // (`#/`) is still a change of address and leaves this screen.
+                    nav::replace("#/accounts");
+                    step.set(Step::Done(Box::new(account), no_push));
+                }
                 Err(p) => {
                     shell.note(&p);
                     problem.set(Some(p));
@@ -141,7 +148,9 @@ fn Activation(code: String) -> impl IntoView {
                 let activate = activate.clone();
                 view! {
                     <h1>"Activate an account"</h1>
-                    <p class="lead">{format!("{} wants to add {} ({})", begun.rp.name, begun.user.display_name, begun.user.name)}</p>
+                    // <bdi>: names the RP chose; an override character in one must not
+                    // reorder the rest of the sentence.
+                    <p class="lead"><bdi>{begun.rp.name.clone()}</bdi>" wants to add "<bdi>{begun.user.display_name.clone()}</bdi>" ("<bdi>{begun.user.name.clone()}</bdi>")"</p>
                     <p>"Your passkey (fingerprint, face or screen lock) will confirm every approval. Allow notifications so requests reach you at once."</p>
                     <ProblemAlert problem/>
                     {move || match step.get() {
@@ -162,7 +171,7 @@ fn Activation(code: String) -> impl IntoView {
                 };
                 view! {
                     <h1>"Account activated"</h1>
-                    <p class="lead">{format!("{} can now ask {} for approval on this device.", account.rp_name, account.display_name)}</p>
+                    <p class="lead"><bdi>{account.rp_name.clone()}</bdi>" can now ask "<bdi>{account.display_name.clone()}</bdi>" for approval on this device."</p>
                     <p role="status">{push_note}</p>
                     <a class="button primary" href="#/">"Done"</a>
                 }.into_any()

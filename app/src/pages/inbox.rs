@@ -40,6 +40,15 @@ pub fn InboxPage(device_id: String, open: Option<String>) -> impl IntoView {
         });
     });
     let open = StoredValue::new(open);
+    // Loading, unlocking, opening a request and coming back from it each replace the whole
+    // screen, the focused control with it: focus goes to the new heading, as on a route change.
+    Effect::new(move |before: Option<std::mem::Discriminant<View>>| {
+        let now = state.with(std::mem::discriminant);
+        if before.is_some_and(|b| b != now) {
+            nav::focus_heading();
+        }
+        now
+    });
 
     let unlock = move |account: Account| {
         busy.set(true);
@@ -79,7 +88,7 @@ pub fn InboxPage(device_id: String, open: Option<String>) -> impl IntoView {
             let secure = account.mode == Mode::Secure;
             view! {
                 <h1>"Pending requests"</h1>
-                <p class="who">{account.rp_name.clone()}": "{account.display_name.clone()}" ("{account.user_name.clone()}")"</p>
+                <p class="who"><bdi>{account.rp_name.clone()}</bdi>": "<bdi>{account.display_name.clone()}</bdi>" ("<bdi>{account.user_name.clone()}</bdi>")"</p>
                 <p>{if secure {
                     "This account keeps its requests private: confirm it is you with your passkey to see them."
                 } else {
@@ -97,7 +106,7 @@ pub fn InboxPage(device_id: String, open: Option<String>) -> impl IntoView {
             let entries = list.clone();
             view! {
                 <h1>"Pending requests"</h1>
-                <p class="who">{account.rp_name.clone()}": "{account.display_name.clone()}" ("{account.user_name.clone()}")"</p>
+                <p class="who"><bdi>{account.rp_name.clone()}</bdi>": "<bdi>{account.display_name.clone()}</bdi>" ("<bdi>{account.user_name.clone()}</bdi>")"</p>
                 <ProblemAlert problem/>
                 {if entries.is_empty() {
                     view! { <p class="empty">"No pending requests. New ones appear here when a website asks."</p> }.into_any()

@@ -49,6 +49,15 @@ pub fn RequestPage(device_id: String, request_id: String) -> impl IntoView {
     };
     load();
     nav::set_title("Request");
+    // The route change focused `#main` while this was loading; the loaded screen's heading
+    // takes it (and again after a retry).
+    Effect::new(move |before: Option<std::mem::Discriminant<Load>>| {
+        let now = state.with(std::mem::discriminant);
+        if before.is_some_and(|b| b != now) {
+            nav::focus_heading();
+        }
+        now
+    });
     let retry = load.clone();
     move || {
         match state.get() {

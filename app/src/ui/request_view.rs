@@ -4,7 +4,7 @@
 //! the hash this app computed from exactly what it shows.
 
 use assent_proto::api::{DecisionBody, DeviceRequest, Status};
-use assent_proto::content::{Decision, DenyReason, Kind, RequestContent, Statement};
+use assent_proto::content::{Decision, DenyReason, RequestContent, Statement};
 use leptos::prelude::*;
 
 use crate::app::shell;
@@ -26,7 +26,16 @@ pub enum Outcome {
 enum Phase {
     Ready,
     Working(&'static str),
-    Decided(String),
+    Decided(Decided),
+}
+
+/// The outcome sentence, with the RP's name apart so it can be isolated (`<bdi>`) from the
+/// text around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Decided {
+    lead: String,
+    rp: Option<String>,
+    tail: &'static str,
 }
 
 /// The request `item` of `account`; `on_done` when the user is finished with it.
@@ -134,17 +143,19 @@ pub fn RequestView(
     crate::nav::set_title(&title);
     view! {
         <article class="request" aria-labelledby="request-title">
-            <p class="eyebrow"><span class="rp">{rp_name.clone()}</span>" · "<span>{format::kind_label(content.kind)}</span></p>
+            // <bdi>: names the RP or the user chose, so a right-to-left override in one of
+            // them cannot reorder the text around it into something else.
+            <p class="eyebrow"><span class="rp"><bdi>{rp_name.clone()}</bdi></span>" · "<span>{format::kind_label(content.kind)}</span></p>
             <h1 id="request-title">{title}</h1>
-            <p class="who">"For "{account.display_name.clone()}" ("{account.user_name.clone()}")"</p>
+            <p class="who">"For "<bdi>{account.display_name.clone()}</bdi>" ("<bdi>{account.user_name.clone()}</bdi>")"</p>
             <Countdown expires_at=content.expires_at expired/>
             {context_list(&content)}
             {fields_list(&content)}
             <ProblemAlert problem/>
             {move || match phase.get() {
-                Phase::Decided(message) => view! {
+                Phase::Decided(Decided { lead, rp, tail }) => view! {
                     <div class="decided">
-                        <p id="decided" role="status" tabindex="-1">{message}</p>
+                        <p id="decided" role="status" tabindex="-1">{lead}{rp.map(|rp| view! { <bdi>{rp}</bdi> })}{tail}</p>
                         <button class="primary" on:click=move |_| on_done.run(Outcome::Done)>"Done"</button>
                     </div>
                 }.into_any(),
@@ -205,9 +216,11 @@ fn context_list(content: &RequestContent) -> impl IntoView + use<> {
     }
 }
 
+/// The fields, for any kind that has them: they are part of the hashed content, so
+/// approving a login signs them too, and nothing signed may go unseen.
 fn fields_list(content: &RequestContent) -> impl IntoView + use<> {
-    (content.kind == Kind::Sign).then(|| {
-        let fields = content.fields.clone().unwrap_or_default();
+    let fields = content.fields.clone().unwrap_or_default();
+    (!fields.is_empty()).then(|| {
         view! {
             <h2 class="fields-title">"What you sign"</h2>
             <dl class="fields" aria-label="Details to sign">
@@ -252,17 +265,28 @@ fn decided_message(
     reason: Option<DenyReason>,
     sent_code: bool,
     rp: &str,
-) -> String {
+) -> Decided {
+    let with_rp = |lead: &str, tail| Decided {
+        lead: lead.to_owned(),
+        rp: Some(rp.to_owned()),
+        tail,
+    };
+    let alone = |lead: String| Decided {
+        lead,
+        rp: None,
+        tail: "",
+    };
     match (status, decision, reason) {
-        (Status::Approved, _, _) => format!("Approved. {rp} has your answer."),
-        (Status::Denied, Decision::Approve, _) if sent_code => {
-            "Denied: the code did not match. If it was you, start again on the website and type the code it shows.".to_owned()
-        }
-        (Status::Denied, _, Some(DenyReason::Fraud)) => {
-            format!("Reported as fraud. {rp} has been told, and new requests for this account are paused for a while.")
-        }
-        (Status::Denied, _, _) => format!("Denied. {rp} has been told."),
-        (other, _, _) => format!("The request is now {}.", other.as_str()),
+        (Status::Approved, _, _) => with_rp("Approved. ", " has your answer."),
+        (Status::Denied, Decision::Approve, _) if sent_code => alone(
+            "Denied: the code did not match. If it was you, start again on the website and type the code it shows.".to_owned(),
+        ),
+        (Status::Denied, _, Some(DenyReason::Fraud)) => with_rp(
+            "Reported as fraud. ",
+            " has been told, and new requests for this account are paused for a while.",
+        ),
+        (Status::Denied, _, _) => with_rp("Denied. ", " has been told."),
+        (other, _, _) => alone(format!("The request is now {}.", other.as_str())),
     }
 }
 
