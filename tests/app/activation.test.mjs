@@ -85,6 +85,8 @@ test('activation from the link on the gateway RP: passkey, notifications on, pus
   assert.equal(device.credential_id, b64ToB64u((await phone.credentials())[0].credentialId));
   await expectAccountRecord(phone, { deviceId, rpId: 'demo', mode: 'gateway', userName, displayName, subscription: phone.subscription });
   assert.equal(new URL(phone.page.url()).hash, '#/accounts', 'the used code left the history: Back or reload cannot redeem it again');
+  await eventually(() => phone.page.evaluate(() => document.activeElement?.textContent === 'Account activated'),
+    { what: 'focus on the "Account activated" heading once the activation is done' });
 
   await phone.page.getByRole('link', { name: 'Done', exact: true }).click();
   await expectHeading(phone.page, 'Accounts');

@@ -80,6 +80,20 @@ fn Activation(code: String) -> impl IntoView {
     let shell = shell();
     let step = RwSignal::new(Step::Loading);
     let problem = RwSignal::new(None::<Problem>);
+    // A new screen takes the focus (ready, failed, done); working stays on the ready screen,
+    // whose status line speaks for itself.
+    Effect::new(move |before: Option<u8>| {
+        let now = step.with(|s| match s {
+            Step::Loading => 0,
+            Step::Failed => 1,
+            Step::Ready(_) | Step::Working(..) => 2,
+            Step::Done(..) => 3,
+        });
+        if before.is_some_and(|b| b != now) {
+            nav::focus_heading();
+        }
+        now
+    });
     let begin = {
         let code = code.clone();
         move || {
