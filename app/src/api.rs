@@ -110,6 +110,9 @@ async fn call<T: DeserializeOwned, B: Serialize>(
         .dyn_into()
         .map_err(js_problem)?;
     let status = response.status();
+    if let Ok(Some(date)) = response.headers().get("Date") {
+        crate::js::observe_edge_date(&date);
+    }
     let text = JsFuture::from(response.text().map_err(js_problem)?)
         .await
         .map_err(|_| Problem::Offline)?

@@ -80,6 +80,39 @@ pub fn now_seconds() -> u64 {
     }
 }
 
+thread_local! {
+    /// How far the edge's clock is ahead of the device's, in milliseconds (0 until an answer
+    /// of the edge said, and while the two agree within its `Date`'s one-second grain).
+    static EDGE_OFFSET_MS: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// Learns the edge's clock from an answer's `Date` header (RFC 9110 `IMF-fixdate`). A phone
+/// whose clock is minutes off would otherwise count a live request as expired, or seal a
+/// deactivation the edge finds stale.
+pub fn observe_edge_date(header: &str) {
+    let edge_ms = js_sys::Date::parse(header);
+    let device_ms = js_sys::Date::now();
+    if !edge_ms.is_finite() || !device_ms.is_finite() {
+        return;
+    }
+    let offset = edge_ms - device_ms;
+    // Within 2 s is the header's grain plus the network: no correction.
+    let offset = if offset.abs() < 2000.0 { 0.0 } else { offset };
+    // A clock years off still fits an i64 of milliseconds many times over.
+    #[allow(clippy::cast_possible_truncation)]
+    EDGE_OFFSET_MS.with(|o| o.set(offset as i64));
+}
+
+/// Seconds since the Unix epoch by the edge's clock, as far as the app has seen it: what
+/// expiries and sealed timestamps are judged by.
+pub fn edge_now_seconds() -> u64 {
+    let offset = EDGE_OFFSET_MS.with(std::cell::Cell::get);
+    let ms = i64::try_from(now_millis())
+        .unwrap_or(i64::MAX)
+        .saturating_add(offset);
+    u64::try_from(ms / 1000).unwrap_or(0)
+}
+
 /// Milliseconds since the Unix epoch by the device's clock.
 pub fn now_millis() -> u64 {
     let ms = js_sys::Date::now();

@@ -90,6 +90,11 @@ pub fn json_response<T: Serialize>(value: &T, status: u16) -> worker::Result<Res
     let headers = Headers::new();
     headers.set("Content-Type", "application/json; charset=utf-8")?;
     headers.set("Cache-Control", "no-store")?;
+    // RFC 9110 §6.6.1 (and the PWA's measure of the edge's clock).
+    headers.set(
+        "Date",
+        &assent_proto::http_date::imf_fixdate(crate::clock::now()),
+    )?;
     Ok(Response::from_bytes(body)?
         .with_status(status)
         .with_headers(headers))

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   appSuite, activate, createRequest, openFromPush, expectRequestShown, expectAlert, rpRequest,
-  screen, loginRequest,
+  screen, loginRequest, approve, rpFinal,
 } from './lib/assent.mjs';
 import { eventually } from './lib/phone.mjs';
 
@@ -49,4 +49,22 @@ test('a request opened after it expired: "This request has expired."', app.scena
   assert.equal(phone.page.url(), n.data.navigate);
   await expectAlert(phone.page, 'This request has expired.');
   await screen(phone, 'expired');
+}));
+
+test("a phone whose clock is 5 minutes fast counts down by the edge's clock and can still approve", app.scenario(async ({ openPhone }) => {
+  const phone = await openPhone();
+  const { deviceId } = await activate(app, phone, RP, 'carol');
+  // The page's Date runs 5 minutes ahead of the real (and the edge's) time from here on.
+  await phone.page.clock.setSystemTime(Date.now() + 5 * 60_000);
+  const body = loginRequest('carol', { ttl_seconds: 120 });
+  const created = await createRequest(app, RP, body);
+  await openFromPush(app, phone, created, { deviceId, rpId: RP, kind: 'login' });
+  const ahead = (await phone.page.evaluate(() => Date.now())) - Date.now();
+  assert.ok(ahead > 4 * 60_000, `the page's clock is ${ahead} ms ahead`);
+  await expectRequestShown(app, phone, RP, body);
+  const shown = await timerSeconds(phone.page);
+  const left = created.expires_at - Math.floor(Date.now() / 1000);
+  assert.ok(Math.abs(shown - left) <= 3, `shows ${shown} s, ${left} s are left by the edge's clock`);
+  await approve(phone, { code: created.binding_code });
+  assert.equal((await rpFinal(app, RP, created.request_id)).status, 'approved');
 }));

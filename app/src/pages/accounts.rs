@@ -163,7 +163,7 @@ async fn deactivate(account: &Account) -> Result<(), Problem> {
         &account.device_id,
     )
     .await?;
-    let plaintext = serde_json::json!({ "ts": crate::js::now_seconds() }).to_string();
+    let plaintext = serde_json::json!({ "ts": crate::js::edge_now_seconds() }).to_string();
     let sealed = channel::seal(
         &key,
         Purpose::Deactivate,

@@ -5,18 +5,19 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::format;
-use crate::js::now_seconds;
+use crate::js::edge_now_seconds;
 
-/// "Expires in m:ss", ticking every second; sets `expired` when it reaches zero. A timer
+/// "Expires in m:ss" by the edge's clock, ticking every second; sets `expired` when it
+/// reaches zero. A timer
 /// role is not announced on every tick, so screen readers are not flooded.
 #[component]
 pub fn Countdown(expires_at: u64, expired: RwSignal<bool>) -> impl IntoView {
-    let now = RwSignal::new(now_seconds());
+    let now = RwSignal::new(edge_now_seconds());
     let left = move || {
         i64::try_from(expires_at).unwrap_or(i64::MAX) - i64::try_from(now.get()).unwrap_or(0)
     };
     if let Ok(handle) =
-        set_interval_with_handle(move || now.set(now_seconds()), Duration::from_secs(1))
+        set_interval_with_handle(move || now.set(edge_now_seconds()), Duration::from_secs(1))
     {
         on_cleanup(move || handle.clear());
     }

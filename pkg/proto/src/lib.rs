@@ -15,6 +15,7 @@
 pub mod api;
 pub mod b64u;
 pub mod content;
+pub mod http_date;
 pub mod ids;
 pub mod jcs;
 
