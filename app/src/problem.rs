@@ -39,7 +39,10 @@ impl Problem {
             }
             Problem::Edge { code, message, .. } => match code.as_str() {
                 "expired" => "This request has expired.".to_owned(),
+                "already_decided" if message.contains("cancelled") => cancelled(),
                 "already_decided" => "This request was already decided.".to_owned(),
+                // Not a SPEC code: the app's own word for a request it found cancelled.
+                "cancelled" => cancelled(),
                 "not_found" => {
                     "This request or account is no longer known. It may have been removed or have expired long ago.".to_owned()
                 }
@@ -72,9 +75,29 @@ impl Problem {
         }
     }
 
+    /// The same answer worded for an activation code, whose `not_found` and `expired` are
+    /// about the code, not a request.
+    #[must_use]
+    pub fn for_activation(self) -> Problem {
+        match &self {
+            Problem::Edge { code, message, .. } if code == "not_found" => {
+                Problem::Input(if message.contains("already used") {
+                    "This activation code was already used. If this device is not the one that used it, ask the website for a new code.".to_owned()
+                } else {
+                    "This activation code is not known. Check it, or ask the website for a new one."
+                        .to_owned()
+                })
+            }
+            Problem::Edge { code, .. } if code == "expired" => Problem::Input(
+                "This activation code has expired. Ask the website for a new one.".to_owned(),
+            ),
+            _ => self,
+        }
+    }
+
     /// True when the request can no longer be decided, whatever the user does.
     pub fn is_final(&self) -> bool {
-        matches!(self, Problem::Edge { code, .. } if code == "expired" || code == "already_decided" || code == "not_found")
+        matches!(self, Problem::Edge { code, .. } if code == "expired" || code == "already_decided" || code == "cancelled" || code == "not_found")
             || self.is_locked()
     }
 
@@ -90,6 +113,11 @@ impl Problem {
             _ => None,
         }
     }
+}
+
+fn cancelled() -> String {
+    "The website withdrew this request, or replaced it with a newer one. Nothing to do here."
+        .to_owned()
 }
 
 fn locked() -> String {
@@ -121,12 +149,41 @@ mod tests {
                 .starts_with("This device is locked")
         );
         assert!(Problem::Offline.message().starts_with("You are offline"));
+        assert!(
+            edge("already_decided", "the request is already cancelled")
+                .message()
+                .starts_with("The website withdrew this request")
+        );
+        assert_eq!(edge("cancelled", "").message(), cancelled());
+    }
+
+    #[test]
+    fn activation_codes_are_named_as_codes() {
+        let used = edge(
+            "not_found",
+            "this activation code was already used; ask for a new one",
+        );
+        assert!(used.for_activation().message().contains("already used"));
+        let unknown = edge("not_found", "unknown activation code");
+        assert!(unknown.for_activation().message().contains("not known"));
+        let expired = edge("expired", "this activation code has expired");
+        assert!(
+            expired
+                .for_activation()
+                .message()
+                .contains("activation code has expired")
+        );
+        assert_eq!(
+            edge("invalid_attestation", "x").for_activation(),
+            edge("invalid_attestation", "x")
+        );
     }
 
     #[test]
     fn finality() {
         assert!(edge("expired", "").is_final());
         assert!(edge("already_decided", "").is_final());
+        assert!(edge("cancelled", "").is_final());
         assert!(edge("forbidden", "device locked").is_final());
         assert!(!edge("invalid_assertion", "bad signature").is_final());
         assert!(!Problem::Offline.is_final());

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createECDH } from 'node:crypto';
 import {
-  appSuite, activate, screen, expectHeading, expectText, storedAccounts, rpName,
+  appSuite, activate, screen, expectHeading, expectText, expectAlert, storedAccounts, rpName,
 } from './lib/assent.mjs';
 import { eventually } from './lib/phone.mjs';
 
@@ -151,4 +151,12 @@ test('removing an account: "Remove this account?" — Keep keeps it, Remove acco
   await expectText(phone.page, 'No accounts yet');
   assert.deepEqual(await devicesOf('demo', 'dave'), [], 'the edge removed the device');
   assert.deepEqual(await storedAccounts(phone.page), [], 'and the app its record');
+}));
+
+test('an activation link opened again after use says the code was used, not that a request is unknown', app.scenario(async ({ openPhone }) => {
+  const phone = await openPhone();
+  const { activation } = await activate(app, phone, 'demo', 'oscar');
+  await phone.page.goto(activation.activation_url);
+  await expectAlert(phone.page, /^This activation code was already used\./);
+  await screen(phone, 'activate-code-used');
 }));

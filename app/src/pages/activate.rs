@@ -102,6 +102,7 @@ fn Activation(code: String) -> impl IntoView {
                 match api::activate_begin(&code).await {
                     Ok(begun) => step.set(Step::Ready(Box::new(begun))),
                     Err(p) => {
+                        let p = p.for_activation();
                         shell.note(&p);
                         problem.set(Some(p));
                         step.set(Step::Failed);
@@ -132,6 +133,7 @@ fn Activation(code: String) -> impl IntoView {
                     step.set(Step::Done(Box::new(account), no_push));
                 }
                 Err(p) => {
+                    let p = p.for_activation();
                     shell.note(&p);
                     problem.set(Some(p));
                     step.set(Step::Ready(begun));

@@ -57,6 +57,7 @@ pub fn RequestView(
         (None, _) => Some(Problem::Tampered),
         (_, Status::Pending) => None,
         (_, Status::Expired) => Some(final_problem("expired")),
+        (_, Status::Cancelled) => Some(final_problem("cancelled")),
         (_, _) => Some(final_problem("already_decided")),
     });
     let expired = RwSignal::new(false);
