@@ -8,18 +8,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 out="$root/edge/public"
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+source "$root/scripts/lib/wasm-web.sh"
 
-step "app: cargo build (wasm32, profile app-release)"
-CARGO_TARGET_DIR="$root/target" cargo build -q -p assent-app --target wasm32-unknown-unknown --profile app-release
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-step "app: wasm-bindgen + wasm-opt -Oz"
-wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name assent-app \
-  "$root/target/wasm32-unknown-unknown/app-release/assent-app.wasm"
-# The features rustc 1.95 emits for wasm32-unknown-unknown by default.
-"$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$tmp/assent-app_bg.wasm" -o "$tmp/assent-app_bg.wasm"
+wasm_web assent-app assent-app assent-app "$tmp"
 
 # Replace the app's own files only: widget.js and the demo website build into the same place.
 mkdir -p "$out"

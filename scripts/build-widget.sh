@@ -9,18 +9,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 out="$root/edge/public"
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+source "$root/scripts/lib/wasm-web.sh"
 
-step "widget: cargo build (wasm32, profile app-release)"
-CARGO_TARGET_DIR="$root/target" cargo build -q -p assent-widget --target wasm32-unknown-unknown --profile app-release
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-step "widget: wasm-bindgen + wasm-opt -Oz + esbuild"
-wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name widget \
-  "$root/target/wasm32-unknown-unknown/app-release/assent_widget.wasm"
-# The features rustc 1.95 emits for wasm32-unknown-unknown by default.
-"$root/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$tmp/widget_bg.wasm" -o "$tmp/widget_bg.wasm"
+wasm_web assent-widget assent_widget widget "$tmp"
+step "widget: esbuild (loader + glue)"
 # The loader imports './widget-glue.js'; bundled, the page downloads one script and the wasm.
 cp "$tmp/widget.js" "$tmp/widget-glue.js"
 cp "$root/widget/widget.js" "$tmp/loader.js"

@@ -136,11 +136,7 @@ pub async fn sync(
     // it frees a device that earlier builds left behind the edge (they stored a seq only
     // after the edge's answer, so a lost answer left the edge one ahead for good), and a
     // stored seq the browser lost in a crash (IndexedDB commits are not always durable).
-    let seq = store::take_push_seq(
-        &account.device_id,
-        next_seq(account.push_seq, crate::js::now_millis()),
-    )
-    .await?;
+    let seq = store::take_push_seq(&account.device_id, crate::js::now_millis()).await?;
     account.push_seq = seq;
     let plaintext = serde_json::json!({ "subscription": subscription, "seq": seq }).to_string();
     let private = store::channel_key(&account.device_id).await?;
@@ -163,11 +159,6 @@ pub async fn sync(
     account.push_subscription = subscription.map(serde_json::Value::to_string);
     store::update(account).await?;
     Ok(true)
-}
-
-/// The seq after `last`, and never below `now_ms` (milliseconds since 1970).
-fn next_seq(last: u64, now_ms: u64) -> u64 {
-    last.saturating_add(1).max(now_ms)
 }
 
 /// Whether the recorded subscription text is `current`. Compared as JSON values, not text:
@@ -216,18 +207,6 @@ async fn with_timeout(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn next_seq_grows_and_follows_the_clock() {
-        assert_eq!(next_seq(1, 0), 2);
-        assert_eq!(next_seq(1, 1_800_000_000_000), 1_800_000_000_000);
-        // A seq already above the clock (a clock set back) still grows.
-        assert_eq!(
-            next_seq(1_800_000_000_000, 1_700_000_000_000),
-            1_800_000_000_001
-        );
-        assert_eq!(next_seq(u64::MAX, 0), u64::MAX);
-    }
 
     #[test]
     fn subscriptions_compare_as_values() {

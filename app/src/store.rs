@@ -253,10 +253,7 @@ pub async fn take_push_seq(device_id: &str, floor: u64) -> Result<u64, Problem> 
     let taken = Rc::new(Cell::new(None));
     let out = Rc::clone(&taken);
     modify(device_id, move |stored| {
-        let seq = count(stored, "push_seq")
-            .unwrap_or(0)
-            .saturating_add(1)
-            .max(floor);
+        let seq = next_seq(count(stored, "push_seq").unwrap_or(0), floor);
         // f64 holds it exactly: milliseconds since 1970 are far below 2^53.
         #[allow(clippy::cast_precision_loss)]
         let value = JsValue::from_f64(seq as f64);
@@ -276,6 +273,11 @@ pub async fn channel_key(device_id: &str) -> Result<CryptoKey, Problem> {
     js::get(&raw, "channel_private_key")
         .dyn_into()
         .map_err(|_| missing_key())
+}
+
+/// The seq after `last`, and never below `floor` (the clock, in milliseconds since 1970).
+pub fn next_seq(last: u64, floor: u64) -> u64 {
+    last.saturating_add(1).max(floor)
 }
 
 fn missing_key() -> Problem {
@@ -363,4 +365,21 @@ pub async fn remove(device_id: &str) -> Result<(), Problem> {
     .await?;
     db.close();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_seq;
+
+    #[test]
+    fn next_seq_grows_and_follows_the_clock() {
+        assert_eq!(next_seq(1, 0), 2);
+        assert_eq!(next_seq(1, 1_800_000_000_000), 1_800_000_000_000);
+        // A seq already above the clock (a clock set back) still grows.
+        assert_eq!(
+            next_seq(1_800_000_000_000, 1_700_000_000_000),
+            1_800_000_000_001
+        );
+        assert_eq!(next_seq(u64::MAX, 0), u64::MAX);
+    }
 }

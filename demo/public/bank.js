@@ -106,3 +106,36 @@ export function followRequest(container, created) {
     else poll(); // the widget did not load: no event will ever come
   });
 }
+
+/**
+ * The login and transfer pages' flow: loads the widget, and on submit asks the bank's
+ * server (`path`) for a request, follows it to its final state and hands the verified answer
+ * to `render(final, result)`. `what` ("login", "transfer") names it in errors.
+ */
+export async function requestForm(path, what, render) {
+  const form = document.getElementById('form');
+  await setUpIdentity(form);
+  await loadWidget().catch((e) => showError(`The Assent widget did not load: ${e.message}`));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showError(null);
+    // Emptied, never hidden: it is the page's live region (see bank.css), and a region hidden
+    // then filled in the same task is usually not announced.
+    const result = document.getElementById('result');
+    result.replaceChildren();
+    try {
+      const created = await api('POST', path, Object.fromEntries(new FormData(form)));
+      document.getElementById('pending').hidden = false;
+      render(await followRequest(document.getElementById('widget'), created), result, form);
+    } catch (error) {
+      showError(error.code === 'no_devices' ? 'This user has no activated phone yet: enrol first.' : `Could not start the ${what}: ${error.message}`);
+    }
+  });
+}
+
+/** "the request was denied (fraud)", and why an approval did not count. */
+export function outcome(final) {
+  const reason = final.reason ? ` (${final.reason})` : '';
+  const unverified = final.status === 'approved' ? ', but its receipt did not verify as an approval' : '';
+  return `the request was ${final.status}${reason}${unverified}`;
+}

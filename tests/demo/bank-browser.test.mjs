@@ -161,3 +161,29 @@ test('the widget recovers after the edge restarts mid-request', async () => {
   await bank.locator('#signed-in').waitFor({ timeout: 20_000 });
   await screenshot(bank, 'bank-login-after-restart');
 });
+
+test('with the widget blocked, the bank page says so and still learns the outcome from its server', async () => {
+  // bob was enrolled by the test before. A fresh page whose widget script never arrives.
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.route('**/widget.js', (route) => route.abort());
+    await page.goto(`${system.bank.url}/login`);
+    await page.locator('#error').filter({ hasText: 'The Assent widget did not load' }).waitFor();
+    await page.getByLabel('User id').fill('bob');
+    await page.getByRole('button', { name: 'Log in with Assent' }).click();
+    const requestId = await eventually(() => page.locator('assent-status').getAttribute('request-id'),
+      { what: 'the request the page follows' });
+    const note = await phone.waitForNotification({ tag: requestId });
+    await phone.page.goto(note.data.navigate);
+    await phone.page.getByRole('button', { name: 'Deny', exact: true }).click();
+    await phone.page.getByRole('dialog', { name: 'Deny this request?' })
+      .getByRole('button', { name: 'Deny request', exact: true }).click();
+    await phone.page.getByRole('status').filter({ hasText: /^Denied/ }).waitFor();
+    await page.locator('#not-signed-in').waitFor();
+    assert.equal(await page.locator('#not-signed-in').innerText(), 'Not signed in: the request was denied (rejected).');
+  } finally {
+    await context.close();
+  }
+});

@@ -4,10 +4,9 @@
 // locally with exactly the message the edge answers for it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { startWrangler, root } from '../edge/lib/wrangler.mjs';
-import { createDevice } from '../edge/lib/device.mjs';
+import { startWrangler } from '../edge/lib/wrangler.mjs';
+import { createDevice, run } from '../edge/lib/device.mjs';
 import { createWebhookReceiver } from '../edge/lib/webhook-receiver.mjs';
 
 const RP = 'kit';
@@ -15,21 +14,6 @@ let edge;
 let hooks;
 let secret;
 let cli;
-
-function run(command, args, input = '') {
-  return new Promise((ok, fail) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => err.push(d));
-    child.once('error', fail);
-    child.once('close', (code) => (code === 0
-      ? ok(Buffer.concat(out).toString('utf8'))
-      : fail(new Error(`${command} exited ${code}: ${Buffer.concat(err)}`))));
-    child.stdin.end(input);
-  });
-}
 
 /** Builds the example once and returns its path (from cargo's own artifact report). */
 async function buildCli() {
@@ -43,7 +27,7 @@ async function buildCli() {
 /** One kit command: `{op, …}` in, `{ok, value | error, kind}` out. */
 async function kit(op, args = {}) {
   const input = { op, edge: edge.url, api_key: edge.config.apiKeys[RP], ...args };
-  return JSON.parse(await run(cli, [], JSON.stringify(input)));
+  return JSON.parse(await run(cli, [], { input: JSON.stringify(input) }));
 }
 const ok = async (op, args) => {
   const r = await kit(op, args);

@@ -464,11 +464,12 @@ impl Account {
 
     /// Writes `record` and makes it the saved one. After a failed write nothing is known
     /// of what storage holds, so memory is dropped and the next command reads it again.
-    async fn save(&self, record: AccountRecord) -> std::result::Result<(), Failure> {
+    async fn save(&self, record: AccountRecord) -> std::result::Result<Rc<AccountRecord>, Failure> {
         match self.state.storage().put(RECORD_KEY, &record).await {
             Ok(()) => {
-                *self.saved.borrow_mut() = Some(Rc::new(record));
-                Ok(())
+                let saved = Rc::new(record);
+                *self.saved.borrow_mut() = Some(Rc::clone(&saved));
+                Ok(saved)
             }
             Err(e) => {
                 *self.saved.borrow_mut() = None;
@@ -492,34 +493,32 @@ impl Account {
     ) -> std::result::Result<(), Failure> {
         record.outbox.extend(events);
         self.sync_alarm(&record).await?;
-        self.save(record).await?;
-        if !finals.is_empty() {
-            self.broadcast(&*self.load().await?, now, finals);
-        }
+        let saved = self.save(record).await?;
+        self.broadcast(&saved, now, finals);
         // The change is durable and its events are in the saved outbox: a failure from here
         // on must not turn the answer into an error (a recorded decision answered 500 would
         // lose its receipt). The alarm sends what is left.
-        if let Err(failure) = self.flush_outbox().await {
+        if let Err(failure) = self.flush_outbox(&saved).await {
             worker::console_error!("account: outbox left for the alarm: {failure:?}");
         }
         Ok(())
     }
 
-    /// Sends the saved outbox; saves (and re-arms the alarm) only when the Queue took
-    /// something. Other commands may run while the Queue is awaited, so what was sent is
-    /// taken out of the record as it is afterwards, never written over it from a copy made
-    /// before.
-    async fn flush_outbox(&self) -> std::result::Result<(), Failure> {
-        let saved = self.load().await?;
+    /// Sends the outbox of `saved` (the record just written); saves (and re-arms the alarm)
+    /// only when the Queue took something. Other commands may run while the Queue is
+    /// awaited, so what was sent is taken out of the record as it is afterwards, never
+    /// written over it from a copy made before.
+    async fn flush_outbox(&self, saved: &AccountRecord) -> std::result::Result<(), Failure> {
         if saved.outbox.is_empty() {
             return Ok(());
         }
-        let pending = saved.outbox.clone();
-        let refused = webhooks::enqueue(&self.env, &saved.rp_id, pending.clone()).await;
-        let sent: BTreeSet<&str> = pending
+        let refused = webhooks::enqueue(&self.env, &saved.rp_id, saved.outbox.clone()).await;
+        let refused: BTreeSet<&str> = refused.iter().map(|e| e.id.as_str()).collect();
+        let sent: BTreeSet<&str> = saved
+            .outbox
             .iter()
             .map(|e| e.id.as_str())
-            .filter(|id| !refused.iter().any(|r| r.id == *id))
+            .filter(|id| !refused.contains(id))
             .collect();
         if sent.is_empty() {
             return Ok(());
@@ -527,7 +526,7 @@ impl Account {
         let mut record = (*self.load().await?).clone();
         record.outbox.retain(|e| !sent.contains(e.id.as_str()));
         self.sync_alarm(&record).await?;
-        self.save(record).await
+        self.save(record).await.map(|_| ())
     }
     /// One alarm, at the earliest pending expiry (SPEC §9: expiry is detected by the edge),
     /// or sooner while the outbox holds events the Queue has not taken.

@@ -7,6 +7,9 @@
     clippy::panic
 )]
 
+mod common;
+use common::scalar;
+
 use assent_proto::b64u;
 use assent_testkit::{run_node, test_bytes};
 use assent_webpush::{MAX_PLAINTEXT_LEN, PushKeys, decrypt, encrypt};
@@ -15,16 +18,6 @@ use p256::elliptic_curve::sec1::ToSec1Point;
 use serde_json::{Value, json};
 
 const CASES: u64 = 50;
-
-/// A valid P-256 scalar from the seed (re-drawing in the ~2^-32 case it is out of range).
-fn scalar(seed: u64) -> [u8; 32] {
-    (0..)
-        .map(|k| test_bytes(seed.wrapping_mul(1000).wrapping_add(k), 32))
-        .find(|b| SecretKey::from_slice(b).is_ok())
-        .unwrap()
-        .try_into()
-        .unwrap()
-}
 
 struct Case {
     ua_secret: [u8; 32],

@@ -7,7 +7,8 @@
     clippy::panic
 )]
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod common;
+use common::{SUBJECT, assert_tokens_verified, now, scalar};
 
 use assent_proto::b64u;
 use assent_testkit::{run_node, test_bytes};
@@ -18,24 +19,6 @@ use assent_webpush::{
 use p256::SecretKey;
 use p256::elliptic_curve::sec1::ToSec1Point;
 use serde_json::{Value, json};
-
-const SUBJECT: &str = "mailto:ops@assent.example";
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-fn scalar(seed: u64) -> [u8; 32] {
-    (0..)
-        .map(|k| test_bytes(seed * 1000 + k, 32))
-        .find(|b| SecretKey::from_slice(b).is_ok())
-        .unwrap()
-        .try_into()
-        .unwrap()
-}
 
 fn ua_keys(seed: u64) -> ([u8; 32], PushKeys) {
     let secret = scalar(seed);
@@ -143,20 +126,7 @@ fn jose_verifies_our_tokens() {
     );
     let results = out["tokens"].as_array().unwrap();
     assert_eq!(results.len(), good + 2);
-    for (i, r) in results[..good].iter().enumerate() {
-        assert_eq!(r["ok"], true, "token {i}: {r}");
-        assert_eq!(r["k"], key.public_key_b64u(), "token {i}");
-        assert_eq!(
-            r["header"],
-            json!({"typ": "JWT", "alg": "ES256"}),
-            "token {i}"
-        );
-        assert_eq!(
-            r["payload"],
-            json!({"aud": r["origin"], "exp": expected_exp[i], "sub": SUBJECT}),
-            "token {i}"
-        );
-    }
+    assert_tokens_verified(&results[..good], &key, &expected_exp);
     for (i, (_, aud)) in endpoints.iter().enumerate() {
         assert_eq!(results[i]["origin"], *aud, "WHATWG origin of endpoint {i}");
     }

@@ -11,7 +11,8 @@
     clippy::cast_possible_truncation
 )]
 
-use std::time::{SystemTime, UNIX_EPOCH};
+mod common;
+use common::{SUBJECT, assert_tokens_verified, now, scalar};
 
 use assent_proto::b64u;
 use assent_testkit::{run_node, test_bytes};
@@ -24,23 +25,6 @@ use p256::{PublicKey, SecretKey};
 use serde_json::{Value, json};
 
 const CASES: u64 = 40;
-const SUBJECT: &str = "mailto:ops@assent.example";
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-fn scalar(seed: u64) -> [u8; 32] {
-    (0..)
-        .map(|k| test_bytes(seed.wrapping_mul(1000).wrapping_add(k), 32))
-        .find(|b| SecretKey::from_slice(b).is_ok())
-        .unwrap()
-        .try_into()
-        .unwrap()
-}
 
 struct Case {
     ua_secret: [u8; 32],
@@ -275,20 +259,7 @@ fn webcrypto_signed_vapid_tokens_verify_in_jose() {
     );
     let results = out["tokens"].as_array().unwrap();
     assert_eq!(results.len(), good + 1);
-    for (i, r) in results[..good].iter().enumerate() {
-        assert_eq!(r["ok"], true, "token {i}: {r}");
-        assert_eq!(r["k"], key.public_key_b64u(), "token {i}");
-        assert_eq!(
-            r["header"],
-            json!({"typ": "JWT", "alg": "ES256"}),
-            "token {i}"
-        );
-        assert_eq!(
-            r["payload"],
-            json!({"aud": r["origin"], "exp": expected_exp[i], "sub": SUBJECT}),
-            "token {i}"
-        );
-    }
+    assert_tokens_verified(&results[..good], &key, &expected_exp);
     assert_eq!(
         results[good]["ok"], false,
         "a signature over another token verified"

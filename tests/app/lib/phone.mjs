@@ -35,7 +35,7 @@ export const VIRTUAL_AUTHENTICATOR = {
 const PUSH_BRIDGE = '__assentTestPushBridge';
 const POLL_MS = 100;
 /** How long after a push is delivered before the notifications are read (listNotifications). */
-const SETTLE_MS = 1500;
+export const SETTLE_MS = 1500;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns something other than undefined / false. */

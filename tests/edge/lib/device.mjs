@@ -103,7 +103,8 @@ export function statementChallenge(statement) {
 // ---------------------------------------------------------------------------------------
 // The software authenticator (tools/softauth)
 
-function run(command, args, { input } = {}) {
+/** Runs `command` in the repository with `input` on stdin; resolves with its stdout. */
+export function run(command, args, { input } = {}) {
   return new Promise((ok, fail) => {
     const child = spawn(command, args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
